@@ -1,0 +1,22 @@
+// Package starling is the root of Starling, a Go toolkit for joining the
+// fediverse over ActivityPub.
+//
+// The root package holds no code of its own; it exists so that the module has
+// a home for its documentation. Import the package that does the job at hand:
+//
+//   - [github.com/starling-fed/starling/httpsig]: sign and verify HTTP
+//     requests with draft-cavage-12 and RFC 9421 signatures.
+//   - [github.com/starling-fed/starling/webfinger]: serve and resolve
+//     WebFinger (RFC 7033) and host-meta.
+//   - [github.com/starling-fed/starling/activitypub/vocab]: the Activity
+//     Streams 2.0 vocabulary as plain Go types.
+//   - [github.com/starling-fed/starling/activitypub/jsonld]: JSON-LD
+//     processing with embedded contexts and no network access.
+//   - [github.com/starling-fed/starling/activitypub/nodeinfo]: NodeInfo
+//     discovery and documents.
+//   - [github.com/starling-fed/starling/store]: the storage contract, with
+//     in-memory, SQLite and PostgreSQL implementations beneath it.
+//
+// Each package is usable on its own: a program that only verifies signatures
+// imports httpsig and nothing else of Starling.
+package starling
