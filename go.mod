@@ -2,7 +2,10 @@ module github.com/starling-fed/starling
 
 go 1.26
 
-require github.com/piprate/json-gold v0.9.1
+require (
+	github.com/piprate/json-gold v0.9.1
+	github.com/stretchr/testify v1.12.1
+)
 
 require (
 	github.com/cayleygraph/quad v1.3.0 // indirect
@@ -17,7 +20,7 @@ require (
 	github.com/ncruces/go-strftime v1.1.0 // indirect
 	github.com/pquerna/cachecontrol v0.2.0 // indirect
 	github.com/remyoudompheng/bigfft v0.0.0-20230129092748-24d4a6f8daec // indirect
-	github.com/stretchr/testify v1.12.1 // indirect
+	go.yaml.in/yaml/v3 v3.0.5 // indirect
 	golang.org/x/crypto v0.58.0 // indirect
 	golang.org/x/net v0.62.0 // indirect
 	golang.org/x/sys v0.49.0 // indirect
