@@ -1,0 +1,100 @@
+package store_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/starling-fed/starling/store"
+)
+
+const scope = "https://example.com/users/alice/outbox"
+
+func TestCursorRoundTrip(t *testing.T) {
+	for _, c := range []store.Cursor{
+		{Scope: scope, Position: 1},
+		{Scope: scope, Position: 1<<63 - 1},
+		{Scope: "", Position: 42},
+		{Scope: "followers\x00https://example.com/u/é", Position: 7},
+	} {
+		s := store.EncodeCursor(c)
+		assert.NotContains(t, s, "=")
+		got, err := store.DecodeCursor(s, c.Scope)
+		require.NoError(t, err)
+		assert.Equal(t, c, got)
+	}
+}
+
+func cursorTampers(good string) map[string]string {
+	flipped := []byte(good)
+	flipped[len(flipped)/2] ^= 0x01
+	return map[string]string{
+		"empty":          "",
+		"garbage":        "not a cursor!",
+		"truncated":      good[:len(good)-2],
+		"flipped byte":   string(flipped),
+		"padded":         good + "==",
+		"std alphabet":   strings.NewReplacer("-", "+", "_", "/").Replace(good) + "+",
+		"other scope":    store.EncodeCursor(store.Cursor{Scope: scope + "x", Position: 5}),
+		"zero position":  store.EncodeCursor(store.Cursor{Scope: scope, Position: 0}),
+		"neg position":   store.EncodeCursor(store.Cursor{Scope: scope, Position: -3}),
+		"extra field":    b64(`{"v":1,"s":"` + scope + `","p":5,"x":1}`),
+		"bad version":    b64(`{"v":2,"s":"` + scope + `","p":5}`),
+		"spaces":         b64(`{"v":1, "s":"` + scope + `","p":5}`),
+		"trailing data":  b64(`{"v":1,"s":"` + scope + `","p":5}{}`),
+		"float position": b64(`{"v":1,"s":"` + scope + `","p":5.5}`),
+		"very long":      strings.Repeat("A", store.MaxCursorLength+1),
+	}
+}
+
+func b64(s string) string {
+	// EncodeCursor's alphabet, without going through its JSON.
+	const enc = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	var out []byte
+	in := []byte(s)
+	for i := 0; i < len(in); i += 3 {
+		var n uint32
+		k := min(3, len(in)-i)
+		for j := 0; j < 3; j++ {
+			n <<= 8
+			if j < k {
+				n |= uint32(in[i+j])
+			}
+		}
+		for j := 0; j <= k; j++ {
+			out = append(out, enc[(n>>(18-6*j))&63])
+		}
+	}
+	return string(out)
+}
+
+func TestDecodeCursorRejectsTampering(t *testing.T) {
+	good := store.EncodeCursor(store.Cursor{Scope: scope, Position: 5})
+	_, err := store.DecodeCursor(b64(`{"v":1,"s":"`+scope+`","p":5}`), scope)
+	require.NoError(t, err, "the test's encoder agrees with EncodeCursor")
+	for name, bad := range cursorTampers(good) {
+		t.Run(name, func(t *testing.T) {
+			_, err := store.DecodeCursor(bad, scope)
+			assert.ErrorIs(t, err, store.ErrInvalidCursor)
+		})
+	}
+}
+
+func FuzzDecodeCursor(f *testing.F) {
+	good := store.EncodeCursor(store.Cursor{Scope: scope, Position: 5})
+	f.Add(good)
+	for _, bad := range cursorTampers(good) {
+		f.Add(bad)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := store.DecodeCursor(s, scope)
+		if err != nil {
+			require.ErrorIs(t, err, store.ErrInvalidCursor)
+			return
+		}
+		require.Equal(t, s, store.EncodeCursor(c), "only canonical cursors decode")
+		require.Positive(t, c.Position)
+	})
+}
