@@ -5,6 +5,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"hash/crc32"
+	"strconv"
 )
 
 // MaxCursorLength is the longest cursor string [DecodeCursor] looks at.
@@ -33,22 +35,36 @@ type cursorWire struct {
 	V int    `json:"v"`
 	S string `json:"s"`
 	P int64  `json:"p"`
+	C uint32 `json:"c"`
 }
 
-// EncodeCursor returns c as an opaque, URL-safe string.
+// cursorCheck is the checksum that makes every accidental change to a
+// cursor detectable: CRC-32 of the position and scope.
+func cursorCheck(c Cursor) uint32 {
+	b := strconv.AppendInt(nil, c.Position, 10)
+	b = append(b, 0)
+	b = append(b, c.Scope...)
+	return crc32.ChecksumIEEE(b)
+}
+
+// EncodeCursor returns c as an opaque, URL-safe string: base64url (no
+// padding) of a small JSON object carrying a version, the scope, the
+// position and a checksum.
 func EncodeCursor(c Cursor) string {
-	b, _ := json.Marshal(cursorWire{V: 1, S: c.Scope, P: c.Position}) // cannot fail
+	b, _ := json.Marshal(cursorWire{V: 1, S: c.Scope, P: c.Position, C: cursorCheck(c)}) // cannot fail
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
 // DecodeCursor parses a cursor made by [EncodeCursor] and checks that it
 // belongs to scope. Validation is strict: the string must be exactly the
 // encoding EncodeCursor produces for some Cursor with a positive Position,
-// so any altered byte, padding, truncation, extra field or foreign scope is
-// rejected with an error wrapping [ErrInvalidCursor].
+// with a matching checksum, so any altered character, padding, truncation,
+// extra field or foreign scope is rejected with an error wrapping
+// [ErrInvalidCursor].
 //
-// Cursors carry no secret: a client can forge a well-formed cursor for the
-// same scope, which only moves it within a listing it may read anyway.
+// The checksum is not a secret: a client that knows the format can forge a
+// well-formed cursor for the same scope, which only moves it within a
+// listing it may read anyway.
 func DecodeCursor(s, scope string) (Cursor, error) {
 	if s == "" || len(s) > MaxCursorLength {
 		return Cursor{}, fmt.Errorf("%w: bad length", ErrInvalidCursor)
@@ -69,6 +85,8 @@ func DecodeCursor(s, scope string) (Cursor, error) {
 		return Cursor{}, fmt.Errorf("%w: unknown version", ErrInvalidCursor)
 	case w.P <= 0:
 		return Cursor{}, fmt.Errorf("%w: bad position", ErrInvalidCursor)
+	case w.C != cursorCheck(c):
+		return Cursor{}, fmt.Errorf("%w: checksum mismatch", ErrInvalidCursor)
 	case EncodeCursor(c) != s:
 		return Cursor{}, fmt.Errorf("%w: not in canonical form", ErrInvalidCursor)
 	case w.S != scope:

@@ -1,6 +1,8 @@
 package store_test
 
 import (
+	"hash/crc32"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -40,11 +42,13 @@ func cursorTampers(good string) map[string]string {
 		"other scope":    store.EncodeCursor(store.Cursor{Scope: scope + "x", Position: 5}),
 		"zero position":  store.EncodeCursor(store.Cursor{Scope: scope, Position: 0}),
 		"neg position":   store.EncodeCursor(store.Cursor{Scope: scope, Position: -3}),
-		"extra field":    b64(`{"v":1,"s":"` + scope + `","p":5,"x":1}`),
-		"bad version":    b64(`{"v":2,"s":"` + scope + `","p":5}`),
-		"spaces":         b64(`{"v":1, "s":"` + scope + `","p":5}`),
-		"trailing data":  b64(`{"v":1,"s":"` + scope + `","p":5}{}`),
-		"float position": b64(`{"v":1,"s":"` + scope + `","p":5.5}`),
+		"extra field":    b64(`{"v":1,"s":"` + scope + `","p":5,"c":` + check5 + `,"x":1}`),
+		"bad version":    b64(`{"v":2,"s":"` + scope + `","p":5,"c":` + check5 + `}`),
+		"spaces":         b64(`{"v":1, "s":"` + scope + `","p":5,"c":` + check5 + `}`),
+		"trailing data":  b64(`{"v":1,"s":"` + scope + `","p":5,"c":` + check5 + `}{}`),
+		"float position": b64(`{"v":1,"s":"` + scope + `","p":5.5,"c":` + check5 + `}`),
+		"bad checksum":   b64(`{"v":1,"s":"` + scope + `","p":6,"c":` + check5 + `}`),
+		"no checksum":    b64(`{"v":1,"s":"` + scope + `","p":5}`),
 		"very long":      strings.Repeat("A", store.MaxCursorLength+1),
 	}
 }
@@ -70,9 +74,26 @@ func b64(s string) string {
 	return string(out)
 }
 
+// check5 is the checksum of position 5 in scope.
+var check5 = strconv.FormatUint(uint64(crc32.ChecksumIEEE([]byte("5\x00"+scope))), 10)
+
+func TestDecodeCursorRejectsEveryCharacterChange(t *testing.T) {
+	good := store.EncodeCursor(store.Cursor{Scope: scope, Position: 1234567})
+	for i := range len(good) {
+		for _, r := range "AQgw-_09" {
+			if byte(r) == good[i] {
+				continue
+			}
+			bad := good[:i] + string(r) + good[i+1:]
+			_, err := store.DecodeCursor(bad, scope)
+			require.ErrorIs(t, err, store.ErrInvalidCursor, "cursor with character %d changed to %q", i, r)
+		}
+	}
+}
+
 func TestDecodeCursorRejectsTampering(t *testing.T) {
 	good := store.EncodeCursor(store.Cursor{Scope: scope, Position: 5})
-	_, err := store.DecodeCursor(b64(`{"v":1,"s":"`+scope+`","p":5}`), scope)
+	_, err := store.DecodeCursor(b64(`{"v":1,"s":"`+scope+`","p":5,"c":`+check5+`}`), scope)
 	require.NoError(t, err, "the test's encoder agrees with EncodeCursor")
 	for name, bad := range cursorTampers(good) {
 		t.Run(name, func(t *testing.T) {

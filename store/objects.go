@@ -14,7 +14,8 @@ type Object struct {
 	// Type is the object's ActivityStreams type ("Note", "Tombstone", …).
 	// Required; the store does not read it from Document.
 	Type string
-	// Document is the JSON document, at most [MaxDocumentSize] bytes.
+	// Document is the JSON document, at most [MaxDocumentSize] bytes. It is
+	// returned byte for byte as stored (not re-encoded).
 	Document []byte
 	// Local is true for objects this server is the origin of.
 	Local bool

@@ -30,7 +30,8 @@ type Job struct {
 	// ActivityID is the id of the activity delivered.
 	ActivityID string
 	// Activity is the activity's JSON. The store keeps one copy per
-	// activity, shared by all its jobs; Claim and Job fill it in.
+	// activity, shared by all its jobs; Claim and Job fill it in, byte for
+	// byte as enqueued.
 	Activity []byte
 	// Inbox is the inbox to POST to; Host is its lower-cased host (see
 	// [HostOf]), set by the store.

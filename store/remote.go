@@ -21,7 +21,8 @@ type PublicKey struct {
 type RemoteActor struct {
 	// IRI is the actor's id. It must pass [ValidateIRI].
 	IRI string
-	// Document is the actor's JSON, at most [MaxDocumentSize] bytes.
+	// Document is the actor's JSON, at most [MaxDocumentSize] bytes,
+	// returned byte for byte as stored.
 	Document []byte
 	// Inbox and SharedInbox ("" if none) as the document names them.
 	Inbox       string
