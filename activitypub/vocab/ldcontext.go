@@ -1,0 +1,259 @@
+package vocab
+
+import (
+	"bytes"
+	"strings"
+)
+
+// KnownContext reports whether url names a JSON-LD context that this package
+// understands without processing it: the Activity Streams and security
+// contexts and the published contexts of servers that only declare terms the
+// way this package reads them (GoToSocial, Lemmy, Akkoma/Pleroma's LitePub,
+// FEP-521a Multikey, data integrity, DID core, WebFinger).
+func KnownContext(url string) bool {
+	switch strings.TrimSuffix(url, "/") {
+	case ActivityStreamsContext, "http://www.w3.org/ns/activitystreams",
+		"https://www.w3.org/ns/activitystreams.jsonld",
+		SecurityContext, "http://w3id.org/security/v1", "https://w3id.org/security/v2",
+		"https://w3id.org/security/multikey/v1",
+		"https://w3id.org/security/data-integrity/v1", "https://w3id.org/security/data-integrity/v2",
+		"https://www.w3.org/ns/did/v1",
+		"https://purl.archive.org/socialweb/webfinger",
+		"https://gotosocial.org/ns",
+		"https://join-lemmy.org/context.json":
+		return true
+	}
+	// Pleroma and Akkoma serve their LitePub context from every instance.
+	return strings.HasSuffix(url, "/schemas/litepub-0.1.jsonld")
+}
+
+// contextChecker inspects an "@context" value for definitions that would
+// make direct decoding misread the document.
+type contextChecker struct {
+	doc      []byte // the whole document, to see whether a term is used
+	prefixes []string
+	problem  string
+	unknown  bool
+}
+
+// checkContext examines the raw "@context" read at offset start. It
+// returns an error matching ErrNeedsJSONLD when the document must go
+// through a JSON-LD processor to be read correctly.
+func (s *scanner) checkContext(raw []byte, start int) error {
+	c := contextChecker{doc: s.data}
+	sub := scanner{data: raw, maxDepth: s.maxDepth, maxArray: s.maxArray}
+	if err := c.value(&sub); err != nil {
+		return err
+	}
+	if c.problem == "" {
+		return nil
+	}
+	e := s.fail(ErrNeedsJSONLD, c.problem)
+	e.Offset = start
+	if c.unknown {
+		e.Err = ErrUnknownContext
+	}
+	return e
+}
+
+func (c *contextChecker) value(s *scanner) error {
+	switch s.peek() {
+	case '"':
+		u, err := s.readString()
+		if err != nil {
+			return err
+		}
+		c.url(u)
+		return nil
+	case '[':
+		return s.array(func(int) error {
+			switch s.peek() {
+			case '"':
+				u, err := s.readString()
+				if err != nil {
+					return err
+				}
+				c.url(u)
+				return nil
+			case '{':
+				return c.object(s)
+			case 'n':
+				_, err := s.null()
+				return err
+			}
+			return s.wrongType("context URL or object")
+		})
+	case '{':
+		return c.object(s)
+	case 'n':
+		_, err := s.null()
+		return err
+	}
+	return s.wrongType("context URL, object or array")
+}
+
+func (c *contextChecker) url(u string) {
+	if !KnownContext(u) && c.problem == "" {
+		c.problem = "unknown context " + u
+		c.unknown = true
+	}
+}
+
+// used reports whether term appears quoted in the document, conservatively
+// standing for "the document uses this term".
+func (c *contextChecker) used(quoted string) bool {
+	return bytes.Contains(c.doc, []byte(quoted))
+}
+
+func (c *contextChecker) flag(msg string) {
+	if c.problem == "" {
+		c.problem = msg
+	}
+}
+
+// contextEntry is one term definition of an embedded context.
+type contextEntry struct {
+	term  string
+	iri   string // the definition's IRI ("@id"), as written
+	null  bool   // the term is explicitly undefined
+	isObj bool
+}
+
+func (c *contextChecker) object(s *scanner) error {
+	var entries []contextEntry
+	err := s.object(func(key []byte) error {
+		e := contextEntry{term: string(key)}
+		switch s.peek() {
+		case '"':
+			v, err := s.readString()
+			if err != nil {
+				return err
+			}
+			e.iri = v
+		case 'n':
+			if _, err := s.null(); err != nil {
+				return err
+			}
+			e.null = true
+		case '{':
+			e.isObj = true
+			if err := s.object(func(k []byte) error {
+				if string(k) == "@id" && s.peek() == '"' {
+					v, err := s.readString()
+					e.iri = v
+					return err
+				}
+				return s.skip()
+			}); err != nil {
+				return err
+			}
+		default:
+			if err := s.skip(); err != nil {
+				return err
+			}
+		}
+		entries = append(entries, e)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	// Prefixes defined here, in any order, serve every definition.
+	for _, e := range entries {
+		if !e.isObj && !e.null && isNamespaceIRI(e.iri) && !strings.HasPrefix(e.term, "@") {
+			c.prefixes = append(c.prefixes, e.term, e.iri)
+			if want := prefixNamespace(e.term); want != "" && canonicalNamespace(e.iri) != want &&
+				c.used(`"`+e.term+`:`) {
+				c.flag("prefix " + e.term + " redefined as " + e.iri)
+			}
+		}
+	}
+	for _, e := range entries {
+		c.entry(e)
+	}
+	return nil
+}
+
+func isNamespaceIRI(s string) bool {
+	return strings.Contains(s, "://") && (strings.HasSuffix(s, "#") || strings.HasSuffix(s, "/"))
+}
+
+func (c *contextChecker) expand(v string) string {
+	i := strings.IndexByte(v, ':')
+	if i <= 0 || strings.HasPrefix(v[i:], "://") {
+		return v
+	}
+	p := v[:i]
+	for j := 0; j+1 < len(c.prefixes); j += 2 {
+		if c.prefixes[j] == p {
+			return c.prefixes[j+1] + v[i+1:]
+		}
+	}
+	return expandWellKnown(v)
+}
+
+func (c *contextChecker) entry(e contextEntry) {
+	t := e.term
+	switch {
+	case t == "@import":
+		c.flag("@import of another context")
+		c.unknown = true
+		return
+	case strings.HasPrefix(t, "@"), strings.Contains(t, ":"):
+		return
+	}
+	quoted := `"` + t + `"`
+	if e.null {
+		if termNamespace(t) != "" && c.used(quoted) {
+			c.flag("term " + t + " undefined")
+		}
+		return
+	}
+	switch e.iri {
+	case "@id", "@type":
+		if t != e.iri[1:] && c.used(quoted) {
+			c.flag("term " + t + " aliases " + e.iri)
+		}
+		return
+	case "":
+		return
+	}
+	if strings.HasPrefix(e.iri, "@") || isNamespaceIRI(e.iri) && !e.isObj {
+		return
+	}
+	full := canonicalIRI(c.expand(e.iri))
+	if ns := termNamespace(t); ns != "" {
+		if full != ns+t && c.used(quoted) {
+			c.flag("term " + t + " redefined as " + e.iri)
+		}
+		return
+	}
+	if known := termOfIRI(full); known != "" && sameIRIAs(t) != known && c.used(quoted) {
+		c.flag("term " + t + " aliases " + known)
+	}
+}
+
+// canonicalIRI rewrites iri's namespace to the spelling this package uses.
+func canonicalIRI(iri string) string {
+	i := strings.LastIndexAny(iri, "#/")
+	if i < 0 {
+		return iri
+	}
+	return canonicalNamespace(iri[:i+1]) + iri[i+1:]
+}
+
+// sameIRIAs returns the term whose IRI the compact term t shares: the
+// language maps and orderedItems stand for name, content, summary and items.
+func sameIRIAs(t string) string {
+	switch t {
+	case "nameMap":
+		return "name"
+	case "contentMap":
+		return "content"
+	case "summaryMap":
+		return "summary"
+	case "orderedItems":
+		return "items"
+	}
+	return t
+}
