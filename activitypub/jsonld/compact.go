@@ -1,0 +1,90 @@
+package jsonld
+
+import (
+	"strings"
+
+	"github.com/piprate/json-gold/ld"
+
+	"github.com/starling-fed/starling/activitypub/vocab"
+)
+
+// canonicalContext is the "@context" value that Compact and Normalize
+// produce: the one the vocab package's encoder writes, so that normalized
+// documents take vocab's fast decoding path.
+const canonicalContext = vocab.DefaultContext
+
+// termTables lists the terms of c whose values are IRIs (typed "@id" or
+// "@vocab") and the prefixes c defines (terms mapping to a namespace that
+// ends in '#' or '/').
+func termTables(c *ld.Context) (idTerms map[string]bool, prefixes map[string]string) {
+	idTerms = make(map[string]bool)
+	prefixes = make(map[string]string)
+	for term, td := range c.TermDefinitions {
+		if td == nil {
+			continue
+		}
+		if td.Type == "@id" || td.Type == "@vocab" {
+			idTerms[term] = true
+		}
+		if !strings.Contains(term, ":") && (strings.HasSuffix(td.ID, "#") || strings.HasSuffix(td.ID, "/")) {
+			prefixes[term] = td.ID
+		}
+	}
+	return idTerms, prefixes
+}
+
+// expandCURIE turns a compact IRI such as "as:Public" whose prefix the
+// canonical context defines into the full IRI. Other strings are returned
+// unchanged.
+func (st *state) expandCURIE(s string) string {
+	prefix, suffix, ok := strings.Cut(s, ":")
+	if !ok || strings.HasPrefix(suffix, "//") {
+		return s
+	}
+	if ns, ok := st.prefixes[prefix]; ok {
+		return ns + suffix
+	}
+	return s
+}
+
+// fullIRIs rewrites, in place, every compact IRI that compaction produced
+// in an IRI position (an "id", a "type", or the value of a property whose
+// canonical definition says it holds IRIs) into the full IRI, which is what
+// the vocab decoder and every peer understand. Compaction writes
+// https://www.w3.org/ns/activitystreams#Public in "to" as "as:Public", for
+// example; after this it is the full IRI again.
+func (st *state) fullIRIs(v any) {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, val := range v {
+			switch {
+			case k == "@context":
+			case k == "id" || k == "@id" || k == "type" || k == "@type" || st.idTerms[k]:
+				v[k] = st.fullIRIValue(val)
+			default:
+				st.fullIRIs(val)
+			}
+		}
+	case []any:
+		for _, val := range v {
+			st.fullIRIs(val)
+		}
+	}
+}
+
+// fullIRIValue expands compact IRIs in a value that holds IRIs: a string, an
+// array of them, or embedded objects (whose own members are walked).
+func (st *state) fullIRIValue(v any) any {
+	switch v := v.(type) {
+	case string:
+		return st.expandCURIE(v)
+	case []any:
+		for i, e := range v {
+			v[i] = st.fullIRIValue(e)
+		}
+		return v
+	default:
+		st.fullIRIs(v)
+		return v
+	}
+}

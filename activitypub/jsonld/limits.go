@@ -1,0 +1,124 @@
+package jsonld
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// Default limits applied by a Processor whose fields are zero.
+const (
+	// DefaultMaxBytes caps the size of an input document: 1 MiB, the cap
+	// ActivityPub servers commonly apply to fetched documents.
+	DefaultMaxBytes = 1 << 20
+	// DefaultMaxDepth caps how deeply an input document nests objects and
+	// arrays. Real activities nest less than ten levels; the JSON-LD
+	// algorithms recurse once per level, so the cap bounds their stack.
+	DefaultMaxDepth = 64
+	// DefaultMaxContextBytes caps the size of a context fetched from the
+	// network.
+	DefaultMaxContextBytes = 256 << 10
+	// maxContextLoads caps how many remote contexts the processing of one
+	// document may load (each "@context" reference counts, repeated ones
+	// too). It stops a context that includes itself in ways the cycle check
+	// cannot see, such as through @import or a scoped context.
+	maxContextLoads = 512
+)
+
+// checkDepth reports ErrTooDeep if data nests objects and arrays more than
+// maxDepth levels. It does not validate JSON: it only tracks brackets outside
+// strings, so it runs before, and protects, the real decoder.
+func checkDepth(data []byte, maxDepth int) error {
+	depth := 0
+	inString, escaped := false, false
+	for _, c := range data {
+		if inString {
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			inString = true
+		case '{', '[':
+			depth++
+			if depth > maxDepth {
+				return fmt.Errorf("%w: more than %d levels", ErrTooDeep, maxDepth)
+			}
+		case '}', ']':
+			depth--
+		}
+	}
+	return nil
+}
+
+// decodeDocument checks data against the limits and decodes it. Numbers are
+// kept as json.Number so that large integers survive normalization intact,
+// except inside "@context" values, where the JSON-LD processor expects
+// float64 (for "@version": 1.1). hasImport reports whether any key in the
+// document is "@import".
+func decodeDocument(data []byte, maxBytes, maxDepth int) (doc any, hasImport bool, err error) {
+	if len(data) > maxBytes {
+		return nil, false, fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, len(data), maxBytes)
+	}
+	if err := checkDepth(data, maxDepth); err != nil {
+		return nil, false, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := dec.Decode(&doc); err != nil {
+		return nil, false, fmt.Errorf("%w: %v", ErrInvalidJSON, err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, false, fmt.Errorf("%w: data after the top-level value", ErrInvalidJSON)
+	}
+	switch doc.(type) {
+	case map[string]any, []any:
+	default:
+		return nil, false, fmt.Errorf("%w: top-level value must be an object or an array", ErrInvalidJSON)
+	}
+	return doc, prepare(doc, false), nil
+}
+
+// prepare walks a decoded document: inside "@context" values it turns
+// json.Number into float64, and it reports whether any key is "@import".
+func prepare(v any, inContext bool) (hasImport bool) {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, val := range v {
+			if k == "@import" {
+				hasImport = true
+			}
+			if n, ok := val.(json.Number); ok && inContext {
+				if f, err := n.Float64(); err == nil {
+					v[k] = f
+				}
+				continue
+			}
+			if prepare(val, inContext || k == "@context") {
+				hasImport = true
+			}
+		}
+	case []any:
+		for i, val := range v {
+			if n, ok := val.(json.Number); ok && inContext {
+				if f, err := n.Float64(); err == nil {
+					v[i] = f
+				}
+				continue
+			}
+			if prepare(val, inContext) {
+				hasImport = true
+			}
+		}
+	}
+	return hasImport
+}
