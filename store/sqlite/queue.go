@@ -1,0 +1,402 @@
+package sqlite
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/starling-fed/starling/store"
+)
+
+var _ store.Queue = (*Store)(nil)
+
+// validateBatch checks a whole batch before anything is written and
+// returns the distinct inboxes with their hosts, in batch order.
+func validateBatch(b store.Batch) (inboxes, hosts []string, err error) {
+	if err := validateIRIs(b.ActivityID, b.Sender); err != nil {
+		return nil, nil, err
+	}
+	if err := store.ValidateDocument(b.Activity); err != nil {
+		return nil, nil, err
+	}
+	if b.Now.IsZero() {
+		return nil, nil, fmt.Errorf("%w: batch has no enqueue time", store.ErrInvalid)
+	}
+	seen := make(map[string]bool, len(b.Inboxes))
+	for _, inbox := range b.Inboxes {
+		host, err := store.HostOf(inbox)
+		if err != nil {
+			return nil, nil, err
+		}
+		if seen[inbox] {
+			continue
+		}
+		seen[inbox] = true
+		inboxes = append(inboxes, inbox)
+		hosts = append(hosts, host)
+	}
+	return inboxes, hosts, nil
+}
+
+// Enqueue implements [store.Queue]: the payload row and every job are
+// written in one transaction with one prepared insert.
+func (s *Store) Enqueue(ctx context.Context, b store.Batch) (int, error) {
+	inboxes, hosts, err := validateBatch(b)
+	if err != nil {
+		return 0, err
+	}
+	if len(inboxes) == 0 {
+		return 0, nil
+	}
+	first := b.Now
+	if b.NotBefore.After(first) {
+		first = b.NotBefore
+	}
+	added := 0
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		payloadID, err := upsertPayload(ctx, tx, b.ActivityID, b.Activity)
+		if err != nil {
+			return err
+		}
+		stmt, err := tx.PrepareContext(ctx, `INSERT INTO jobs
+			(payload_id, inbox, host, sender, ordering_key, state, next_attempt, due, created)
+			VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?)
+			ON CONFLICT (payload_id, inbox) DO NOTHING`)
+		if err != nil {
+			return wrapErr("enqueue", err)
+		}
+		defer stmt.Close()
+		at, created := first.UnixMicro(), b.Now.UnixMicro()
+		for i, inbox := range inboxes {
+			res, err := stmt.ExecContext(ctx, payloadID, inbox, hosts[i], b.Sender, b.OrderingKey, at, at, created)
+			if err != nil {
+				return wrapErr("enqueue", err)
+			}
+			n, _ := res.RowsAffected()
+			added += int(n)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return added, nil
+}
+
+// upsertPayload returns the id of the activity's stored payload, storing it
+// if absent. A payload still referenced by jobs must have the same bytes.
+func upsertPayload(ctx context.Context, tx *sql.Tx, activityID string, payload []byte) (int64, error) {
+	var id int64
+	var stored []byte
+	err := tx.QueryRowContext(ctx, `SELECT id, payload FROM queue_payloads WHERE activity_id = ?`, activityID).Scan(&id, &stored)
+	switch {
+	case err == sql.ErrNoRows:
+		res, err := tx.ExecContext(ctx, `INSERT INTO queue_payloads (activity_id, payload) VALUES (?, ?)`, activityID, payload)
+		if err != nil {
+			return 0, wrapErr("enqueue", err)
+		}
+		return res.LastInsertId()
+	case err != nil:
+		return 0, wrapErr("enqueue", err)
+	case string(stored) != string(payload):
+		return 0, fmt.Errorf("sqlite: enqueue: %w: activity %s is queued with different bytes", store.ErrConflict, activityID)
+	}
+	return id, nil
+}
+
+// claimSQL leases due jobs. The inner SELECT walks the partial index
+// jobs_due from the oldest due time and stops after limit rows; the
+// NOT EXISTS probe uses jobs_ordering and only runs for ordered jobs.
+const claimSQL = `UPDATE jobs SET state = 'leased', attempts = attempts + 1, lease_until = ?1, due = ?1
+	WHERE id IN (
+		SELECT j.id FROM jobs j INDEXED BY jobs_due
+		WHERE j.due IS NOT NULL AND j.due <= ?2
+		AND (j.ordering_key = '' OR NOT EXISTS (
+			SELECT 1 FROM jobs e WHERE e.inbox = j.inbox AND e.ordering_key = j.ordering_key
+			AND e.id < j.id AND e.state <> 'dead'))
+		ORDER BY j.due, j.id LIMIT ?3)
+	RETURNING id, payload_id, inbox, host, sender, ordering_key, attempts, next_attempt, lease_until, last_error, created`
+
+// Claim implements [store.Queue].
+func (s *Store) Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]store.Job, error) {
+	if limit <= 0 || lease <= 0 {
+		return nil, fmt.Errorf("%w: claim limit %d and lease %v must be positive", store.ErrInvalid, limit, lease)
+	}
+	var jobs []store.Job
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, claimSQL, now.Add(lease).UnixMicro(), now.UnixMicro(), limit)
+		if err != nil {
+			return wrapErr("claim", err)
+		}
+		payloadIDs := make([]int64, 0, limit)
+		for rows.Next() {
+			var j store.Job
+			var payloadID int64
+			var nextAttempt, leaseUntil, created sql.NullInt64
+			if err := rows.Scan(&j.ID, &payloadID, &j.Inbox, &j.Host, &j.Sender, &j.OrderingKey, &j.Attempts,
+				&nextAttempt, &leaseUntil, &j.LastError, &created); err != nil {
+				_ = rows.Close()
+				return wrapErr("claim", err)
+			}
+			j.State = store.JobLeased
+			j.NextAttempt, j.LeaseUntil, j.Created = fromMicros(nextAttempt), fromMicros(leaseUntil), fromMicros(created)
+			jobs = append(jobs, j)
+			payloadIDs = append(payloadIDs, payloadID)
+		}
+		if err := rows.Close(); err != nil {
+			return wrapErr("claim", err)
+		}
+		if err := rows.Err(); err != nil {
+			return wrapErr("claim", err)
+		}
+		return fillPayloads(ctx, tx, jobs, payloadIDs)
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(jobs, func(a, b store.Job) int {
+		return cmp.Or(a.NextAttempt.Compare(b.NextAttempt), cmp.Compare(a.ID, b.ID))
+	})
+	return jobs, nil
+}
+
+// fillPayloads sets ActivityID and Activity of jobs[i] from payloadIDs[i],
+// reading each distinct payload once.
+func fillPayloads(ctx context.Context, q querier, jobs []store.Job, payloadIDs []int64) error {
+	type payload struct {
+		activityID string
+		body       []byte
+	}
+	cache := make(map[int64]payload)
+	for i, pid := range payloadIDs {
+		p, ok := cache[pid]
+		if !ok {
+			if err := q.QueryRowContext(ctx, `SELECT activity_id, payload FROM queue_payloads WHERE id = ?`, pid).
+				Scan(&p.activityID, &p.body); err != nil {
+				return wrapErr("read payload", err)
+			}
+			cache[pid] = p
+		}
+		jobs[i].ActivityID, jobs[i].Activity = p.activityID, p.body
+	}
+	return nil
+}
+
+// endLease applies a lease-ending update to the job named by (ID,
+// Attempts), reporting ErrLeaseLost when that lease is not current.
+func (s *Store) endLease(ctx context.Context, op string, job store.Job, set string, args ...any) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		var payloadID int64
+		err := tx.QueryRowContext(ctx, `UPDATE jobs SET `+set+`
+			WHERE id = ? AND attempts = ? AND state = 'leased' RETURNING payload_id`,
+			append(args, job.ID, job.Attempts)...).Scan(&payloadID)
+		if err == sql.ErrNoRows {
+			return fmt.Errorf("sqlite: %s job %d: %w", op, job.ID, store.ErrLeaseLost)
+		}
+		if err != nil {
+			return wrapErr(op, err)
+		}
+		return nil
+	})
+}
+
+// Complete implements [store.Queue]: the job is deleted, and its payload
+// with it when no other job refers to it.
+func (s *Store) Complete(ctx context.Context, job store.Job) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		var payloadID int64
+		err := tx.QueryRowContext(ctx, `DELETE FROM jobs WHERE id = ? AND attempts = ? AND state = 'leased'
+			RETURNING payload_id`, job.ID, job.Attempts).Scan(&payloadID)
+		if err == sql.ErrNoRows {
+			return fmt.Errorf("sqlite: complete job %d: %w", job.ID, store.ErrLeaseLost)
+		}
+		if err != nil {
+			return wrapErr("complete", err)
+		}
+		return freePayload(ctx, tx, payloadID)
+	})
+}
+
+// freePayload deletes a payload no job refers to any more.
+func freePayload(ctx context.Context, tx *sql.Tx, payloadID int64) error {
+	_, err := tx.ExecContext(ctx, `DELETE FROM queue_payloads WHERE id = ?1
+		AND NOT EXISTS (SELECT 1 FROM jobs WHERE payload_id = ?1)`, payloadID)
+	if err != nil {
+		return wrapErr("free payload", err)
+	}
+	return nil
+}
+
+// Retry implements [store.Queue].
+func (s *Store) Retry(ctx context.Context, job store.Job, next time.Time, lastErr string) error {
+	at := next.UnixMicro()
+	return s.endLease(ctx, "retry", job,
+		`state = 'pending', next_attempt = ?, due = ?, lease_until = NULL, last_error = ?`, at, at, lastErr)
+}
+
+// Bury implements [store.Queue].
+func (s *Store) Bury(ctx context.Context, job store.Job, lastErr string) error {
+	return s.endLease(ctx, "bury", job, `state = 'dead', due = NULL, lease_until = NULL, last_error = ?`, lastErr)
+}
+
+const jobSelect = `SELECT id, payload_id, inbox, host, sender, ordering_key, state, attempts,
+	next_attempt, lease_until, last_error, created FROM jobs`
+
+func scanJob(row interface{ Scan(...any) error }) (store.Job, int64, error) {
+	var j store.Job
+	var payloadID int64
+	var nextAttempt, leaseUntil, created sql.NullInt64
+	if err := row.Scan(&j.ID, &payloadID, &j.Inbox, &j.Host, &j.Sender, &j.OrderingKey, &j.State, &j.Attempts,
+		&nextAttempt, &leaseUntil, &j.LastError, &created); err != nil {
+		return store.Job{}, 0, err
+	}
+	j.NextAttempt, j.LeaseUntil, j.Created = fromMicros(nextAttempt), fromMicros(leaseUntil), fromMicros(created)
+	return j, payloadID, nil
+}
+
+// Job implements [store.Queue].
+func (s *Store) Job(ctx context.Context, id int64) (store.Job, error) {
+	var j store.Job
+	err := s.readTx(ctx, func(q querier) error {
+		var pid int64
+		var err error
+		j, pid, err = scanJob(q.QueryRowContext(ctx, jobSelect+` WHERE id = ?`, id))
+		if err != nil {
+			return err
+		}
+		jobs := []store.Job{j}
+		if err := fillPayloads(ctx, q, jobs, []int64{pid}); err != nil {
+			return err
+		}
+		j = jobs[0]
+		return nil
+	})
+	if err != nil {
+		return store.Job{}, wrapErr(fmt.Sprintf("job %d", id), err)
+	}
+	return j, nil
+}
+
+// deadScope binds dead-letter cursors to that listing.
+const deadScope = "dead-jobs"
+
+// DeadJobs implements [store.Queue].
+func (s *Store) DeadJobs(ctx context.Context, cursor string, limit int) ([]store.Job, string, error) {
+	limit, err := pageLimit(limit)
+	if err != nil {
+		return nil, "", err
+	}
+	below, err := decodePosition(cursor, deadScope)
+	if err != nil {
+		return nil, "", err
+	}
+	var jobs []store.Job
+	var next string
+	err = s.readTx(ctx, func(q querier) error {
+		rows, err := q.QueryContext(ctx, jobSelect+` WHERE state = 'dead' AND id < ? ORDER BY id DESC LIMIT ?`, below, limit+1)
+		if err != nil {
+			return err
+		}
+		var pids []int64
+		jobs = make([]store.Job, 0, limit)
+		for rows.Next() {
+			j, pid, err := scanJob(rows)
+			if err != nil {
+				_ = rows.Close()
+				return err
+			}
+			if len(jobs) == limit {
+				next = store.EncodeCursor(store.Cursor{Scope: deadScope, Position: jobs[len(jobs)-1].ID})
+				break
+			}
+			jobs = append(jobs, j)
+			pids = append(pids, pid)
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return fillPayloads(ctx, q, jobs, pids)
+	})
+	if err != nil {
+		return nil, "", wrapErr("dead jobs", err)
+	}
+	return jobs, next, nil
+}
+
+// Requeue implements [store.Queue].
+func (s *Store) Requeue(ctx context.Context, id int64, next time.Time) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		var state string
+		if err := tx.QueryRowContext(ctx, `SELECT state FROM jobs WHERE id = ?`, id).Scan(&state); err != nil {
+			return wrapErr(fmt.Sprintf("requeue job %d", id), err)
+		}
+		if state != string(store.JobDead) {
+			return fmt.Errorf("sqlite: requeue job %d: %w: job is %s, not dead", id, store.ErrConflict, state)
+		}
+		at := next.UnixMicro()
+		if _, err := tx.ExecContext(ctx, `UPDATE jobs SET state = 'pending', next_attempt = ?, due = ? WHERE id = ?`, at, at, id); err != nil {
+			return wrapErr("requeue", err)
+		}
+		return nil
+	})
+}
+
+// DeleteJob implements [store.Queue].
+func (s *Store) DeleteJob(ctx context.Context, id int64) (bool, error) {
+	var deleted bool
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var payloadID int64
+		err := tx.QueryRowContext(ctx, `DELETE FROM jobs WHERE id = ? RETURNING payload_id`, id).Scan(&payloadID)
+		if err == sql.ErrNoRows {
+			return nil
+		}
+		if err != nil {
+			return wrapErr("delete job", err)
+		}
+		deleted = true
+		return freePayload(ctx, tx, payloadID)
+	})
+	return deleted, err
+}
+
+// CountJobs implements [store.Queue].
+func (s *Store) CountJobs(ctx context.Context, host string) (store.QueueCounts, error) {
+	query := `SELECT state, COUNT(*) FROM jobs GROUP BY state`
+	var args []any
+	if host != "" {
+		query = `SELECT state, COUNT(*) FROM jobs WHERE host = ? GROUP BY state`
+		args = append(args, strings.ToLower(host))
+	}
+	rows, err := s.reader().QueryContext(ctx, query, args...)
+	if err != nil {
+		return store.QueueCounts{}, wrapErr("count jobs", err)
+	}
+	defer rows.Close()
+	var c store.QueueCounts
+	for rows.Next() {
+		var state string
+		var n int
+		if err := rows.Scan(&state, &n); err != nil {
+			return store.QueueCounts{}, wrapErr("count jobs", err)
+		}
+		switch store.JobState(state) {
+		case store.JobPending:
+			c.Pending = n
+		case store.JobLeased:
+			c.Leased = n
+		case store.JobDead:
+			c.Dead = n
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return store.QueueCounts{}, wrapErr("count jobs", err)
+	}
+	return c, nil
+}
