@@ -14,22 +14,31 @@ import (
 
 const asNS = "https://www.w3.org/ns/activitystreams#"
 
-// as2Terms lists the terms the Activity Streams 2.0 context defines with an
-// IRI in the as: namespace (the Activity Vocabulary and the ActivityPub
-// additions). Mapping one of them to another IRI makes a context unusual.
+// as2Terms lists the terms the Activity Streams 2.0 context maps to as:<term>.
+// Mapping one of them to another IRI makes a context unusual; as2Special
+// holds the terms it maps elsewhere.
 var as2Terms = strings.Fields(`
-Object Link Activity IntransitiveActivity Collection OrderedCollection CollectionPage OrderedCollectionPage
-Accept TentativeAccept Add Arrive Create Delete Follow Ignore Join Leave Like Offer Invite Reject
-TentativeReject Remove Undo Update View Listen Read Move Travel Announce Block Flag Dislike Question
-Application Group Organization Person Service Article Audio Document Event Image Note Page Place Profile
-Relationship Tombstone Video Mention IsFollowing IsFollowedBy IsContact IsMember Public
-subject relationship actor attributedTo attachment bcc bto cc context current first generator icon image
-inReplyTo items instrument orderedItems last location next object oneOf anyOf closed origin accuracy prev
-preview result replies tag target to url altitude content contentMap name nameMap duration endTime height
-href hreflang latitude longitude mediaType published radius rel startIndex startTime summary summaryMap
-totalItems units updated width describes formerType deleted partOf
-inbox outbox following followers liked likes shares streams preferredUsername endpoints proxyUrl
-uploadMedia oauthAuthorizationEndpoint oauthTokenEndpoint provideClientKey signClientKey sharedInbox source`)
+Accept Activity IntransitiveActivity Add Announce Application Arrive Article Audio Block Collection
+CollectionPage Relationship Create Delete Dislike Document Event Follow Flag Group Ignore Image Invite Join
+Leave Like Link Mention Note Object Offer OrderedCollection OrderedCollectionPage Organization Page Person
+Place Profile Question Reject Remove Service TentativeAccept TentativeReject Tombstone Undo Update Video View
+Listen Read Move Travel IsFollowing IsFollowedBy IsContact IsMember subject relationship actor attributedTo
+attachment bcc bto cc context current first generator icon image inReplyTo items instrument last location next
+object oneOf anyOf closed origin accuracy prev preview replies result audience partOf tag target to url
+altitude content name duration endTime height href hreflang latitude longitude mediaType published radius rel
+startIndex startTime summary totalItems units updated width describes formerType deleted outbox following
+followers streams preferredUsername endpoints uploadMedia proxyUrl liked oauthAuthorizationEndpoint
+oauthTokenEndpoint provideClientKey signClientKey sharedInbox Public source likes shares alsoKnownAs`)
+
+var as2Special = map[string]string{
+	"id":           "@id",
+	"type":         "@type",
+	"orderedItems": asNS + "items",
+	"contentMap":   asNS + "content",
+	"nameMap":      asNS + "name",
+	"summaryMap":   asNS + "summary",
+	"inbox":        "http://www.w3.org/ns/ldp#inbox",
+}
 
 // unusualContext applies the rule documented on Expect.UnusualContext.
 func unusualContext(raw json.RawMessage) (bool, error) {
@@ -72,16 +81,19 @@ func redefinesAS2(defs map[string]json.RawMessage) bool {
 	if _, ok := defs["@vocab"]; ok {
 		return true
 	}
-	prefixes := map[string]string{"as": asNS}
+	prefixes := map[string]string{"as": asNS, "ldp": "http://www.w3.org/ns/ldp#"}
 	for k, v := range defs {
 		if s := stringOf(v); strings.HasSuffix(s, "#") || strings.HasSuffix(s, "/") {
 			prefixes[k] = s
 		}
 	}
-	for _, term := range as2Terms {
-		v, ok := defs[term]
+	for term, v := range defs {
+		want, ok := as2Special[term]
 		if !ok {
-			continue
+			if !slices.Contains(as2Terms, term) {
+				continue
+			}
+			want = asNS + term
 		}
 		iri := stringOf(v)
 		if iri == "" {
@@ -97,7 +109,7 @@ func redefinesAS2(defs map[string]json.RawMessage) bool {
 				iri = ns + local
 			}
 		}
-		if iri != asNS+term {
+		if iri != want {
 			return true
 		}
 	}

@@ -94,14 +94,19 @@ type Expect struct {
 }
 
 // KnownContexts returns the context URLs that do not make a document's
-// context unusual: Activity Streams 2.0 and the W3C security vocabularies
-// that Mastodon and its peers reference.
+// context unusual: Activity Streams 2.0, the W3C security, identity, data
+// integrity and multikey vocabularies, and the published context documents
+// of GoToSocial and Lemmy. Any other URL, such as Pleroma's per-instance
+// litepub-0.1.jsonld, marks a document's context as unusual.
 func KnownContexts() []string {
 	return []string{
 		"https://www.w3.org/ns/activitystreams",
 		"https://w3id.org/security/v1",
+		"https://w3id.org/identity/v1",
 		"https://w3id.org/security/data-integrity/v1",
 		"https://w3id.org/security/multikey/v1",
+		"https://gotosocial.org/ns",
+		"https://join-lemmy.org/context.json",
 	}
 }
 
