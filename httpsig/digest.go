@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"hash"
 	"strings"
+
+	"github.com/starling-fed/starling/httpsig/internal/sfv"
 )
 
 // maxDigestHeader bounds the Digest and Content-Digest header values read.
@@ -74,4 +76,84 @@ func VerifyDigest(header string, body []byte) error {
 func digestEqual(h hash.Hash, body, want []byte) bool {
 	h.Write(body)
 	return subtle.ConstantTimeCompare(h.Sum(nil), want) == 1
+}
+
+// Content-Digest algorithm names (RFC 9530 §5).
+const (
+	contentDigestSHA256 = "sha-256"
+	contentDigestSHA512 = "sha-512"
+)
+
+// ContentDigest returns the RFC 9530 Content-Digest header value for body
+// with the named algorithms, "sha-256" and/or "sha-512", in the order given;
+// with none named it uses sha-256. The result looks like
+// "sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:". An unknown name
+// is an error wrapping [ErrUnknownAlgorithm].
+func ContentDigest(body []byte, algs ...string) (string, error) {
+	if len(algs) == 0 {
+		algs = []string{contentDigestSHA256}
+	}
+	var d sfv.Dictionary
+	for _, alg := range algs {
+		h := contentDigestHash(alg)
+		if h == nil {
+			return "", fmt.Errorf("%w: Content-Digest %q", ErrUnknownAlgorithm, alg)
+		}
+		if _, dup := d.Get(alg); dup {
+			continue
+		}
+		h.Write(body)
+		d = append(d, sfv.DictMember{Key: alg, Value: sfv.Item{Value: h.Sum(nil)}})
+	}
+	return sfv.SerializeDictionary(d)
+}
+
+// VerifyContentDigest checks an RFC 9530 Content-Digest header value against
+// body. The value is a structured Dictionary of algorithm names and byte
+// sequences; every sha-256 and sha-512 member must match the body and at
+// least one must be present. Members of other algorithms are ignored, as RFC
+// 9530 allows. Errors wrap [ErrMalformed] (not a valid dictionary, a repeated
+// or non-byte-sequence member), [ErrUnknownAlgorithm] (neither sha-256 nor
+// sha-512 offered) or [ErrDigestMismatch].
+func VerifyContentDigest(header string, body []byte) error {
+	if len(header) > maxDigestHeader {
+		return fmt.Errorf("%w: Content-Digest header of %d bytes", ErrMalformed, len(header))
+	}
+	d, err := sfv.Parser{RejectDuplicates: true}.ParseDictionary(header)
+	if err != nil {
+		return fmt.Errorf("%w: Content-Digest: %w", ErrMalformed, err)
+	}
+	checked := 0
+	for _, m := range d {
+		h := contentDigestHash(m.Key)
+		if h == nil {
+			continue
+		}
+		it, ok := m.Value.(sfv.Item)
+		want, isBytes := it.Value.([]byte)
+		if !ok || !isBytes {
+			return fmt.Errorf("%w: Content-Digest %s is not a byte sequence", ErrMalformed, m.Key)
+		}
+		if !digestEqual(h, body, want) {
+			return fmt.Errorf("%w: Content-Digest %s", ErrDigestMismatch, m.Key)
+		}
+		checked++
+	}
+	if checked == 0 {
+		return fmt.Errorf("%w: Content-Digest offers neither sha-256 nor sha-512", ErrUnknownAlgorithm)
+	}
+	return nil
+}
+
+// contentDigestHash returns a fresh hash for a Content-Digest algorithm name,
+// or nil.
+func contentDigestHash(alg string) hash.Hash {
+	switch alg {
+	case contentDigestSHA256:
+		return sha256.New()
+	case contentDigestSHA512:
+		return sha512.New()
+	default:
+		return nil
+	}
 }

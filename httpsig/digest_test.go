@@ -1,6 +1,7 @@
 package httpsig
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -58,7 +59,7 @@ func TestVerifyDigest(t *testing.T) {
 		assert.ErrorIs(t, VerifyDigest(DigestHeader([]byte(helloBody)), []byte(`{"hello": "World"}`)), ErrDigestMismatch)
 	})
 	t.Run("huge", func(t *testing.T) {
-		huge := "SHA-256=" + helloSHA256 + "," + string(make([]byte, 5000))
+		huge := "SHA-256=" + helloSHA256 + "," + strings.Repeat("x", 5000)
 		assert.ErrorIs(t, VerifyDigest(huge, []byte(helloBody)), ErrMalformed)
 	})
 }
@@ -72,5 +73,74 @@ func FuzzVerifyDigest(f *testing.F) {
 			// Whatever verified must name a matching SHA-256.
 			require.NoError(t, VerifyDigest(DigestHeader(body), body))
 		}
+	})
+}
+
+func TestContentDigest(t *testing.T) {
+	got, err := ContentDigest([]byte(helloBody))
+	require.NoError(t, err)
+	assert.Equal(t, "sha-256=:"+helloSHA256+":", got)
+
+	got, err = ContentDigest([]byte(helloBody), "sha-512", "sha-256", "sha-512")
+	require.NoError(t, err)
+	assert.Equal(t, "sha-512=:"+helloSHA512+":, sha-256=:"+helloSHA256+":", got)
+
+	_, err = ContentDigest([]byte(helloBody), "md5")
+	assert.ErrorIs(t, err, ErrUnknownAlgorithm)
+	_, err = ContentDigest([]byte(helloBody), "SHA-256")
+	assert.ErrorIs(t, err, ErrUnknownAlgorithm, "RFC 9530 names are lower case")
+}
+
+// contentDigestCases are the Content-Digest table, also the seeds of
+// FuzzVerifyContentDigest.
+var contentDigestCases = []struct {
+	name   string
+	header string
+	want   error
+}{
+	{"sha-256", "sha-256=:" + helloSHA256 + ":", nil},
+	{"sha-512 (RFC 9421 B.2)", "sha-512=:" + helloSHA512 + ":", nil},
+	{"both", "sha-256=:" + helloSHA256 + ":, sha-512=:" + helloSHA512 + ":", nil},
+	{"unknown member ignored", "md5=:aGk=:, sha-256=:" + helloSHA256 + ":", nil},
+	{"only unknown", "unixsum=:aGk=:", ErrUnknownAlgorithm},
+	{"empty", "", ErrUnknownAlgorithm},
+	{"wrong sha-256", "sha-256=:" + helloSHA512 + ":", ErrDigestMismatch},
+	{"one of two wrong", "sha-256=:" + helloSHA256 + ":, sha-512=:" + helloSHA256 + ":", ErrDigestMismatch},
+	{"not a byte sequence", "sha-256=\"" + helloSHA256 + "\"", ErrMalformed},
+	{"inner list", "sha-256=(:" + helloSHA256 + ":)", ErrMalformed},
+	{"duplicate", "sha-256=:" + helloSHA256 + ":, sha-256=:" + helloSHA256 + ":", ErrMalformed},
+	{"Digest syntax", "SHA-256=" + helloSHA256, ErrMalformed},
+	{"truncated", "sha-256=:" + helloSHA256[:10], ErrMalformed},
+	{"bad base64", "sha-256=:!!:", ErrMalformed},
+}
+
+func TestVerifyContentDigest(t *testing.T) {
+	for _, tt := range contentDigestCases {
+		t.Run(tt.name, func(t *testing.T) {
+			err := VerifyContentDigest(tt.header, []byte(helloBody))
+			if tt.want == nil {
+				require.NoError(t, err)
+				return
+			}
+			assert.ErrorIs(t, err, tt.want)
+		})
+	}
+	t.Run("body altered", func(t *testing.T) {
+		h, err := ContentDigest([]byte(helloBody))
+		require.NoError(t, err)
+		assert.ErrorIs(t, VerifyContentDigest(h, []byte(`{"hello": "World"}`)), ErrDigestMismatch)
+	})
+	t.Run("huge", func(t *testing.T) {
+		huge := "sha-256=:" + helloSHA256 + ":, a=\"" + strings.Repeat("x", 5000) + "\""
+		assert.ErrorIs(t, VerifyContentDigest(huge, []byte(helloBody)), ErrMalformed)
+	})
+}
+
+func FuzzVerifyContentDigest(f *testing.F) {
+	for _, tt := range contentDigestCases {
+		f.Add(tt.header, []byte(helloBody))
+	}
+	f.Fuzz(func(t *testing.T, header string, body []byte) {
+		_ = VerifyContentDigest(header, body)
 	})
 }

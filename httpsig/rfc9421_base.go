@@ -1,0 +1,123 @@
+package httpsig
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/starling-fed/starling/httpsig/internal/sfv"
+)
+
+// Signature parameters (RFC 9421 §2.3).
+const (
+	sigParamCreated = "created"
+	sigParamExpires = "expires"
+	sigParamNonce   = "nonce"
+	sigParamAlg     = "alg"
+	sigParamKeyID   = "keyid"
+	sigParamTag     = "tag"
+)
+
+// Header names of RFC 9421.
+const (
+	headerSignatureInput = "Signature-Input"
+	headerSignature      = "Signature"
+	headerContentDigest  = "Content-Digest"
+)
+
+// maxSignatureHeader bounds the Signature-Input and Signature values read.
+const maxSignatureHeader = 16 << 10
+
+// sigParams are the parsed signature parameters of one Signature-Input member.
+type sigParams struct {
+	input      sfv.InnerList // as parsed, serialized into @signature-params
+	components []component
+	created    int64
+	hasCreated bool
+	expires    int64
+	hasExpires bool
+	nonce      string
+	alg        string
+	keyID      string
+	tag        string
+}
+
+// parseSigParams validates one Signature-Input member. Unknown signature
+// parameters are kept (they are signed) but otherwise ignored, as RFC 9421
+// §2.3 allows. Errors wrap ErrMalformed.
+func parseSigParams(m sfv.Member) (*sigParams, error) {
+	l, ok := m.(sfv.InnerList)
+	if !ok {
+		return nil, fmt.Errorf("%w: Signature-Input member is not an inner list", ErrMalformed)
+	}
+	p := &sigParams{input: l}
+	seen := make(map[string]bool, len(l.Items))
+	for _, it := range l.Items {
+		c, err := componentFromItem(it)
+		if err != nil {
+			return nil, err
+		}
+		id := c.String()
+		if seen[id] {
+			return nil, fmt.Errorf("%w: component %s covered twice", ErrMalformed, id)
+		}
+		seen[id] = true
+		p.components = append(p.components, c)
+	}
+	for _, kv := range l.Params {
+		switch kv.Key {
+		case sigParamCreated, sigParamExpires:
+			n, ok := kv.Value.(int64)
+			if !ok {
+				return nil, fmt.Errorf("%w: %s is not an integer", ErrMalformed, kv.Key)
+			}
+			if kv.Key == sigParamCreated {
+				p.created, p.hasCreated = n, true
+			} else {
+				p.expires, p.hasExpires = n, true
+			}
+		case sigParamNonce, sigParamAlg, sigParamKeyID, sigParamTag:
+			s, ok := kv.Value.(string)
+			if !ok {
+				return nil, fmt.Errorf("%w: %s is not a string", ErrMalformed, kv.Key)
+			}
+			switch kv.Key {
+			case sigParamNonce:
+				p.nonce = s
+			case sigParamAlg:
+				p.alg = s
+			case sigParamKeyID:
+				p.keyID = s
+			case sigParamTag:
+				p.tag = s
+			}
+		}
+	}
+	return p, nil
+}
+
+// signatureBase builds the signature base (RFC 9421 §2.5) of m for the
+// covered components and the serialized signature parameters.
+func signatureBase(m *message, comps []component, params sfv.InnerList) ([]byte, error) {
+	var b strings.Builder
+	for _, c := range comps {
+		id, err := sfv.SerializeItem(c.item())
+		if err != nil {
+			return nil, fmt.Errorf("%w: component %s: %w", ErrMalformed, c.name, err)
+		}
+		v, err := m.value(c)
+		if err != nil {
+			return nil, err
+		}
+		b.WriteString(id)
+		b.WriteString(": ")
+		b.WriteString(v)
+		b.WriteByte('\n')
+	}
+	sp, err := sfv.SerializeInnerList(params)
+	if err != nil {
+		return nil, fmt.Errorf("%w: signature parameters: %w", ErrMalformed, err)
+	}
+	b.WriteString(`"` + compSignatureParams + `": `)
+	b.WriteString(sp)
+	return []byte(b.String()), nil
+}
