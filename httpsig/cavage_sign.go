@@ -97,6 +97,11 @@ func SignCavage(req *http.Request, body []byte, key SigningKey, opts CavageOptio
 	if _, ok := h["Content-Length"]; !ok && slices.Contains(headers, "content-length") {
 		h["Content-Length"] = []string{strconv.Itoa(len(body))}
 	}
+	for _, name := range headers {
+		if name[0] != '(' && len(h.Values(name)) == 0 {
+			return fmt.Errorf("%w: %s", ErrMissingHeader, name)
+		}
+	}
 	path, query := requestTargetOf(req)
 
 	// go-fed/httpsig signs RSA and Ed25519 keys held in memory. It cannot

@@ -1,0 +1,190 @@
+package httpsig
+
+import (
+	"container/list"
+	"context"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// Refresher is implemented by a [KeyResolver] that caches keys and can
+// fetch one afresh. When a signature fails to verify with a key a Refresher
+// returned, [Verifier] asks it for the key again, once, and retries: the
+// remote actor may have rotated its key since it was cached (Mastodon does
+// the same). RefreshKey may return the cached key unchanged when it was
+// fetched very recently; the Verifier then does not retry.
+type Refresher interface {
+	RefreshKey(ctx context.Context, keyID string) (*VerificationKey, error)
+}
+
+// CachingResolver caches the keys another [KeyResolver] finds. It is safe
+// for concurrent use; concurrent lookups of one key id share one fetch.
+// Failures are not cached. The zero value is not usable: set Resolver.
+type CachingResolver struct {
+	// Resolver fetches keys missing from the cache. Required.
+	Resolver KeyResolver
+
+	// TTL is how long a key is served from the cache. If zero, 1 hour.
+	TTL time.Duration
+
+	// MinRefresh is the least age a cached key must have before RefreshKey
+	// fetches it again; younger keys are returned as they are, so a flood
+	// of bad signatures cannot turn into a flood of fetches. If zero,
+	// 1 minute.
+	MinRefresh time.Duration
+
+	// MaxEntries bounds the cache; the least recently used key goes first.
+	// If zero, 10000.
+	MaxEntries int
+
+	// Now returns the current time. If nil, time.Now is used.
+	Now func() time.Time
+
+	mu       sync.Mutex
+	entries  map[string]*list.Element // of *cacheEntry
+	lru      *list.List               // front = most recently used
+	inflight map[string]*resolveCall
+}
+
+var (
+	_ KeyResolver = (*CachingResolver)(nil)
+	_ Refresher   = (*CachingResolver)(nil)
+)
+
+type cacheEntry struct {
+	keyID   string
+	key     VerificationKey
+	fetched time.Time
+}
+
+type resolveCall struct {
+	done chan struct{}
+	key  *VerificationKey
+	err  error
+}
+
+// ResolveKey returns the cached key for keyID if it is younger than the
+// TTL, and otherwise fetches it from c.Resolver and caches it.
+func (c *CachingResolver) ResolveKey(ctx context.Context, keyID string) (*VerificationKey, error) {
+	c.mu.Lock()
+	if e, ok := c.entries[keyID]; ok {
+		ce := e.Value.(*cacheEntry)
+		if c.now().Sub(ce.fetched) < orDuration(c.TTL, time.Hour) {
+			c.lru.MoveToFront(e)
+			k := ce.key
+			c.mu.Unlock()
+			return &k, nil
+		}
+	}
+	c.mu.Unlock()
+	return c.fetch(ctx, keyID)
+}
+
+// RefreshKey fetches keyID again, unless the cached key is younger than
+// MinRefresh, in which case that key is returned.
+func (c *CachingResolver) RefreshKey(ctx context.Context, keyID string) (*VerificationKey, error) {
+	c.mu.Lock()
+	if e, ok := c.entries[keyID]; ok {
+		ce := e.Value.(*cacheEntry)
+		if c.now().Sub(ce.fetched) < orDuration(c.MinRefresh, time.Minute) {
+			k := ce.key
+			c.mu.Unlock()
+			return &k, nil
+		}
+	}
+	c.mu.Unlock()
+	return c.fetch(ctx, keyID)
+}
+
+// Forget drops keyID from the cache, for instance when its actor is
+// deleted or announces a new key.
+func (c *CachingResolver) Forget(keyID string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.entries[keyID]; ok {
+		c.lru.Remove(e)
+		delete(c.entries, keyID)
+	}
+}
+
+// fetch asks the upstream resolver, sharing one call among concurrent
+// callers for the same key id. The fetch runs under the first caller's
+// context; the others stop waiting when their own context ends.
+func (c *CachingResolver) fetch(ctx context.Context, keyID string) (*VerificationKey, error) {
+	if c.Resolver == nil {
+		return nil, fmt.Errorf("%w: CachingResolver has no Resolver", ErrUnknownKey)
+	}
+	c.mu.Lock()
+	if call, ok := c.inflight[keyID]; ok {
+		c.mu.Unlock()
+		select {
+		case <-call.done:
+			if call.err != nil {
+				return nil, call.err
+			}
+			k := *call.key
+			return &k, nil
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	if c.inflight == nil {
+		c.inflight = make(map[string]*resolveCall)
+	}
+	call := &resolveCall{done: make(chan struct{})}
+	c.inflight[keyID] = call
+	c.mu.Unlock()
+
+	key, err := c.Resolver.ResolveKey(ctx, keyID)
+	if err == nil && (key == nil || key.Key == nil) {
+		err = fmt.Errorf("%w: resolver returned no key", ErrUnknownKey)
+	}
+
+	c.mu.Lock()
+	delete(c.inflight, keyID)
+	if err == nil {
+		call.key = key
+		c.store(keyID, *key)
+	} else {
+		call.err = err
+	}
+	c.mu.Unlock()
+	close(call.done)
+	if err != nil {
+		return nil, err
+	}
+	k := *key
+	return &k, nil
+}
+
+// store caches key; c.mu is held.
+func (c *CachingResolver) store(keyID string, key VerificationKey) {
+	if c.entries == nil {
+		c.entries = make(map[string]*list.Element)
+		c.lru = list.New()
+	}
+	if e, ok := c.entries[keyID]; ok {
+		ce := e.Value.(*cacheEntry)
+		ce.key, ce.fetched = key, c.now()
+		c.lru.MoveToFront(e)
+		return
+	}
+	c.entries[keyID] = c.lru.PushFront(&cacheEntry{keyID: keyID, key: key, fetched: c.now()})
+	max := c.MaxEntries
+	if max <= 0 {
+		max = 10000
+	}
+	for c.lru.Len() > max {
+		oldest := c.lru.Back()
+		c.lru.Remove(oldest)
+		delete(c.entries, oldest.Value.(*cacheEntry).keyID)
+	}
+}
+
+func (c *CachingResolver) now() time.Time {
+	if c.Now != nil {
+		return c.Now()
+	}
+	return time.Now()
+}
