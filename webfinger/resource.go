@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/net/idna"
 )
@@ -64,6 +65,9 @@ func ParseResource(s string) (Resource, error) {
 	}
 	if len(s) > MaxResourceLength {
 		return Resource{}, fmt.Errorf("%w: longer than %d bytes", ErrInvalidAddress, MaxResourceLength)
+	}
+	if !utf8.ValidString(s) {
+		return Resource{}, invalid("not valid UTF-8", s)
 	}
 	for i := 0; i < len(s); i++ {
 		if s[i] < 0x21 || s[i] == 0x7f {
@@ -203,6 +207,11 @@ func normalizeHost(hostport string) (string, error) {
 			}
 			if err := checkDNSName(ascii); err != nil {
 				return "", err
+			}
+			// The ASCII form must itself be a valid name (no punycode
+			// label that decodes to something invalid).
+			if again, err := idna.Lookup.ToASCII(ascii); err != nil || again != ascii {
+				return "", fmt.Errorf("bad host name %q", ascii)
 			}
 			host = ascii
 		}
