@@ -294,3 +294,131 @@ func TestContentOfOrder(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "<p>un</p>", got)
 }
+
+// TestExpectByHand pins the awkward cases with values written out by hand,
+// so a mistake in deriveExpect cannot hide behind the -update round trip.
+func TestExpectByHand(t *testing.T) {
+	tests := []struct {
+		name string
+		want Expect
+	}{
+		{"mastodon-flag", Expect{
+			Type:    "Flag",
+			Actor:   "https://mastodon.example.com/actor",
+			Object:  "https://spam.example.net/users/buy-now",
+			Content: "Posting the same link to every hashtag.",
+		}},
+		{"mastodon-add-featured", Expect{
+			Type:   "Add",
+			Actor:  "https://mastodon.example.com/users/alice",
+			Object: "https://mastodon.example.com/users/alice/statuses/113402156710534521",
+		}},
+		{"mastodon-accept-follow", Expect{
+			ID:     "https://mastodon.example.com/users/alice#accepts/follows/40215",
+			Type:   "Accept",
+			Actor:  "https://mastodon.example.com/users/alice",
+			Object: "https://gts.example.org/users/bob/follow/01JC8ZP4D7Q3X9R2M5V6T1W8KA",
+		}},
+		{"generic-public-as-prefixed", Expect{
+			ID:      "https://social.example.net/activities/7f6e5d4c",
+			Type:    "Create",
+			Actor:   "https://social.example.net/people/ivy",
+			Object:  "https://social.example.net/notes/7f6e5d4c",
+			To:      []string{PublicIRI},
+			Cc:      []string{"https://social.example.net/people/ivy/followers"},
+			Content: "<p>Public written as a compact IRI.</p>",
+		}},
+		{"generic-public-bare", Expect{
+			ID:      "https://social.example.net/notes/8a9b0c1d",
+			Type:    "Note",
+			To:      []string{"https://social.example.net/people/ivy/followers"},
+			Cc:      []string{PublicIRI, "https://mastodon.example.com/users/alice"},
+			Content: "<p>Public written as the bare term, in cc: unlisted.</p>",
+		}},
+		{"gotosocial-announce", Expect{
+			ID:     "https://gts.example.org/users/bob/statuses/01JC0A1B2C3D4E5F6G7H8J9KMN",
+			Type:   "Announce",
+			Actor:  "https://gts.example.org/users/bob",
+			Object: "https://mastodon.example.com/users/alice/statuses/113402156710534521",
+			To:     []string{"https://gts.example.org/users/bob/followers"},
+			Cc:     []string{"https://mastodon.example.com/users/alice"},
+		}},
+		{"lemmy-announce-create-page", Expect{
+			ID:     "https://lemmy.example.org/activities/announce/create/9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d",
+			Type:   "Announce",
+			Actor:  "https://lemmy.example.org/c/tidepools",
+			Object: "https://lemmy.example.org/activities/create/5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a",
+			To:     []string{PublicIRI},
+			Cc:     []string{"https://lemmy.example.org/c/tidepools/followers"},
+		}},
+		{"misskey-like-unicode", Expect{
+			ID:      "https://misskey.example.net/likes/9d1a2b3c50",
+			Type:    "Like",
+			Actor:   "https://misskey.example.net/users/9c4k2a7x1b",
+			Object:  "https://gts.example.org/users/bob/statuses/01JBZ6W4Q5E2K8N3P7R1T9V0XC",
+			Content: "🦀",
+		}},
+		{"akkoma-emojireact", Expect{
+			ID:             "https://akkoma.example.org/activities/1f2e3d4c-5b6a-4798-8a7b-6c5d4e3f2a1b",
+			Type:           "EmojiReact",
+			Actor:          "https://akkoma.example.org/users/dana",
+			Object:         "https://gts.example.org/users/bob/statuses/01JBZ6W4Q5E2K8N3P7R1T9V0XC",
+			To:             []string{"https://gts.example.org/users/bob", "https://akkoma.example.org/users/dana/followers"},
+			Cc:             []string{PublicIRI},
+			Content:        ":blobfox:",
+			UnusualContext: true,
+		}},
+		{"generic-no-context", Expect{
+			ID:      "https://social.example.net/notes/9b0c1d2e",
+			Type:    "Note",
+			To:      []string{PublicIRI},
+			Content: "<p>No @context at all; a lenient reader still sees a Note.</p>",
+		}},
+		{"generic-unknown-context", Expect{
+			ID:             "https://weather.example.org/reports/2024-11-07-harbour",
+			Type:           "Note",
+			To:             []string{PublicIRI},
+			Content:        "<p>Wind SW 4, sea slight, visibility good.</p>",
+			UnusualContext: true,
+		}},
+		{"mastodon-delete-actor", Expect{
+			ID:     "https://mastodon.example.com/users/alice#delete",
+			Type:   "Delete",
+			Actor:  "https://mastodon.example.com/users/alice",
+			Object: "https://mastodon.example.com/users/alice",
+			To:     []string{PublicIRI},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d, ok := Get(tt.name)
+			require.True(t, ok)
+			assert.Equal(t, tt.want, d.Expect)
+		})
+	}
+}
+
+// FuzzDeriveExpect feeds arbitrary bytes, seeded with every document, to the
+// generic reader the Expect check relies on: it must return an error or a
+// result, never panic.
+func FuzzDeriveExpect(f *testing.F) {
+	for _, d := range All() {
+		f.Add(d.Data)
+	}
+	f.Add([]byte(`{"@context":[42]}`))
+	f.Add([]byte(`{"to":[{"name":"no id"}]}`))
+	f.Add([]byte(`{"contentMap":"not an object"}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_, _ = deriveExpect(data)
+	})
+}
+
+// TestSourcesListsEveryDocument keeps SOURCES.md in step with the index.
+func TestSourcesListsEveryDocument(t *testing.T) {
+	raw, err := os.ReadFile("SOURCES.md")
+	require.NoError(t, err)
+	text := string(raw)
+	for _, e := range readIndex(t) {
+		assert.Contains(t, text, "| `"+e.Name+"` | "+e.Kind+" |", "SOURCES.md lacks %s", e.Name)
+	}
+}
