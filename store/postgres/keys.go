@@ -1,0 +1,163 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/starling-fed/starling/store"
+)
+
+var _ store.Keys = (*Store)(nil)
+
+const keyColumns = `key_id, owner, algorithm, private_pem, public_pem, created, expires`
+
+func scanKey(row pgx.Row) (store.KeyPair, error) {
+	var k store.KeyPair
+	var created, expires pgtype.Timestamptz
+	if err := row.Scan(&k.KeyID, &k.Owner, &k.Algorithm, &k.PrivateKeyPEM, &k.PublicKeyPEM, &created, &expires); err != nil {
+		return store.KeyPair{}, err
+	}
+	k.Created, k.Expires = fromTS(created), fromTS(expires)
+	return k, nil
+}
+
+func validAlgorithm(alg string) error {
+	if alg != store.AlgorithmRSA2048 && alg != store.AlgorithmEd25519 {
+		return fmt.Errorf("%w: unknown key algorithm %q", store.ErrInvalid, alg)
+	}
+	return nil
+}
+
+// validateKeyPair checks a key pair about to become its owner's current key.
+func validateKeyPair(k store.KeyPair) error {
+	if err := store.ValidateIRI(k.KeyID); err != nil {
+		return err
+	}
+	if err := validAlgorithm(k.Algorithm); err != nil {
+		return err
+	}
+	if len(k.PrivateKeyPEM) == 0 || len(k.PublicKeyPEM) == 0 {
+		return fmt.Errorf("%w: key %s lacks PEM", store.ErrInvalid, k.KeyID)
+	}
+	return nil
+}
+
+// GetOrCreateKey implements [store.Keys]. create runs outside any
+// transaction; the insert then loses quietly to a concurrent winner (ON
+// CONFLICT DO NOTHING on the one-current-key index), whose key is returned.
+func (s *Store) GetOrCreateKey(ctx context.Context, actorIRI, algorithm string, create func() (store.KeyPair, error)) (store.KeyPair, error) {
+	if err := store.ValidateIRI(actorIRI); err != nil {
+		return store.KeyPair{}, err
+	}
+	if err := validAlgorithm(algorithm); err != nil {
+		return store.KeyPair{}, err
+	}
+	k, err := s.CurrentKey(ctx, actorIRI, algorithm)
+	if !errors.Is(err, store.ErrNotFound) {
+		return k, err
+	}
+	created, err := create()
+	if err != nil {
+		return store.KeyPair{}, err
+	}
+	created.Owner = actorIRI
+	created.Expires = time.Time{}
+	if created.Algorithm != algorithm {
+		return store.KeyPair{}, fmt.Errorf("%w: created key has algorithm %q, want %q", store.ErrInvalid, created.Algorithm, algorithm)
+	}
+	if err := validateKeyPair(created); err != nil {
+		return store.KeyPair{}, err
+	}
+	tag, err := s.q().Exec(ctx, `INSERT INTO actor_keys (`+keyColumns+`, current)
+		VALUES ($1, $2, $3, $4, $5, $6, NULL, true)
+		ON CONFLICT (owner, algorithm) WHERE current DO NOTHING`,
+		created.KeyID, created.Owner, created.Algorithm, created.PrivateKeyPEM, created.PublicKeyPEM, ts(created.Created))
+	if err != nil {
+		return store.KeyPair{}, wrapErr("get or create key", err)
+	}
+	if tag.RowsAffected() == 1 {
+		return created, nil
+	}
+	return s.CurrentKey(ctx, actorIRI, algorithm)
+}
+
+// CurrentKey implements [store.Keys].
+func (s *Store) CurrentKey(ctx context.Context, actorIRI, algorithm string) (store.KeyPair, error) {
+	if err := store.ValidateIRI(actorIRI); err != nil {
+		return store.KeyPair{}, err
+	}
+	k, err := scanKey(s.q().QueryRow(ctx, `SELECT `+keyColumns+` FROM actor_keys
+		WHERE owner = $1 AND algorithm = $2 AND current`, actorIRI, algorithm))
+	if err != nil {
+		return store.KeyPair{}, wrapErr("current key", err)
+	}
+	return k, nil
+}
+
+// RotateKey implements [store.Keys]. The current key's row is locked first,
+// so concurrent rotations of one actor run one after the other.
+func (s *Store) RotateKey(ctx context.Context, actorIRI string, next store.KeyPair, graceUntil time.Time) error {
+	if err := store.ValidateIRI(actorIRI); err != nil {
+		return err
+	}
+	next.Owner = actorIRI
+	next.Expires = time.Time{}
+	if err := validateKeyPair(next); err != nil {
+		return err
+	}
+	return s.write(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT 1 FROM actor_keys WHERE owner = $1 AND algorithm = $2 AND current FOR UPDATE`,
+			actorIRI, next.Algorithm); err != nil {
+			return wrapErr("rotate key", err)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE actor_keys SET current = false, expires = $1
+			WHERE owner = $2 AND algorithm = $3 AND current`, ts(graceUntil), actorIRI, next.Algorithm); err != nil {
+			return wrapErr("rotate key", err)
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO actor_keys (`+keyColumns+`, current)
+			VALUES ($1, $2, $3, $4, $5, $6, NULL, true)`,
+			next.KeyID, next.Owner, next.Algorithm, next.PrivateKeyPEM, next.PublicKeyPEM, ts(next.Created)); err != nil {
+			return wrapErr("rotate key", err)
+		}
+		return nil
+	})
+}
+
+// KeyByID implements [store.Keys].
+func (s *Store) KeyByID(ctx context.Context, keyID string, now time.Time) (store.KeyPair, error) {
+	if err := store.ValidateIRI(keyID); err != nil {
+		return store.KeyPair{}, err
+	}
+	k, err := scanKey(s.q().QueryRow(ctx, `SELECT `+keyColumns+` FROM actor_keys
+		WHERE key_id = $1 AND (current OR expires IS NULL OR expires > $2)`, keyID, now))
+	if err != nil {
+		return store.KeyPair{}, wrapErr("key by id", err)
+	}
+	return k, nil
+}
+
+// ActorKeys implements [store.Keys].
+func (s *Store) ActorKeys(ctx context.Context, actorIRI string, now time.Time) ([]store.KeyPair, error) {
+	if err := store.ValidateIRI(actorIRI); err != nil {
+		return nil, err
+	}
+	rows, err := s.q().Query(ctx, `SELECT `+keyColumns+` FROM actor_keys
+		WHERE owner = $1 AND (current OR expires IS NULL OR expires > $2)
+		ORDER BY current DESC, created DESC NULLS LAST, key_id`, actorIRI, now)
+	if err != nil {
+		return nil, wrapErr("actor keys", err)
+	}
+	keys, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (store.KeyPair, error) { return scanKey(r) })
+	if err != nil {
+		return nil, wrapErr("actor keys", err)
+	}
+	if keys == nil {
+		keys = []store.KeyPair{}
+	}
+	return keys, nil
+}

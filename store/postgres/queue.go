@@ -1,0 +1,365 @@
+package postgres
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/starling-fed/starling/store"
+)
+
+var _ store.Queue = (*Store)(nil)
+
+// validateBatch checks a whole batch before anything is written and
+// returns the distinct inboxes with their hosts, in batch order.
+func validateBatch(b store.Batch) (inboxes, hosts []string, err error) {
+	if err := validateIRIs(b.ActivityID, b.Sender); err != nil {
+		return nil, nil, err
+	}
+	if err := store.ValidateDocument(b.Activity); err != nil {
+		return nil, nil, err
+	}
+	if b.Now.IsZero() {
+		return nil, nil, fmt.Errorf("%w: batch has no enqueue time", store.ErrInvalid)
+	}
+	seen := make(map[string]bool, len(b.Inboxes))
+	for _, inbox := range b.Inboxes {
+		host, err := store.HostOf(inbox)
+		if err != nil {
+			return nil, nil, err
+		}
+		if seen[inbox] {
+			continue
+		}
+		seen[inbox] = true
+		inboxes = append(inboxes, inbox)
+		hosts = append(hosts, host)
+	}
+	return inboxes, hosts, nil
+}
+
+// Enqueue implements [store.Queue]: the payload row, then every job in one
+// INSERT … SELECT FROM unnest, in one transaction.
+func (s *Store) Enqueue(ctx context.Context, b store.Batch) (int, error) {
+	inboxes, hosts, err := validateBatch(b)
+	if err != nil {
+		return 0, err
+	}
+	if len(inboxes) == 0 {
+		return 0, nil
+	}
+	first := b.Now
+	if b.NotBefore.After(first) {
+		first = b.NotBefore
+	}
+	var added int64
+	err = s.write(ctx, func(tx pgx.Tx) error {
+		payloadID, err := upsertPayload(ctx, tx, b.ActivityID, b.Activity)
+		if err != nil {
+			return err
+		}
+		tag, err := tx.Exec(ctx, `INSERT INTO jobs
+			(payload_id, inbox, host, sender, ordering_key, state, next_attempt, due, created)
+			SELECT $1, t.inbox, t.host, $4, $5, 'pending', $6, $6, $7
+			FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS t(inbox, host, n)
+			ORDER BY t.n
+			ON CONFLICT (payload_id, inbox) DO NOTHING`,
+			payloadID, inboxes, hosts, b.Sender, b.OrderingKey, first, b.Now)
+		if err != nil {
+			return wrapErr("enqueue", err)
+		}
+		added = tag.RowsAffected()
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return int(added), nil
+}
+
+// upsertPayload returns the id of the activity's stored payload, storing it
+// if absent, and locks its row until the transaction ends so that it cannot
+// be freed meanwhile. A payload some job still refers to must have the same
+// bytes; one left without jobs is replaced.
+func upsertPayload(ctx context.Context, tx pgx.Tx, activityID string, payload []byte) (int64, error) {
+	var id int64
+	var stored []byte
+	err := tx.QueryRow(ctx, `INSERT INTO queue_payloads (activity_id, payload) VALUES ($1, $2)
+		ON CONFLICT (activity_id) DO UPDATE SET activity_id = EXCLUDED.activity_id
+		RETURNING id, payload`, activityID, payload).Scan(&id, &stored)
+	if err != nil {
+		return 0, wrapErr("enqueue", err)
+	}
+	if bytes.Equal(stored, payload) {
+		return id, nil
+	}
+	var used bool
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM jobs WHERE payload_id = $1)`, id).Scan(&used); err != nil {
+		return 0, wrapErr("enqueue", err)
+	}
+	if used {
+		return 0, fmt.Errorf("postgres: enqueue: %w: activity %s is queued with different bytes", store.ErrConflict, activityID)
+	}
+	if _, err := tx.Exec(ctx, `UPDATE queue_payloads SET payload = $2 WHERE id = $1`, id, payload); err != nil {
+		return 0, wrapErr("enqueue", err)
+	}
+	return id, nil
+}
+
+// claimSQL leases due jobs in one statement. The CTE walks the partial
+// index jobs_due from the oldest due time, skips rows that concurrent
+// claimers (in any instance) hold locked, and stops after $3 rows; the
+// NOT EXISTS probe uses jobs_ordering and only runs for ordered jobs.
+const claimSQL = `WITH picked AS (
+		SELECT j.id FROM jobs j
+		WHERE j.due <= $2
+		AND (j.ordering_key = '' OR NOT EXISTS (
+			SELECT 1 FROM jobs e WHERE e.inbox = j.inbox AND e.ordering_key = j.ordering_key
+			AND e.id < j.id AND e.state <> 'dead'))
+		ORDER BY j.due, j.id
+		LIMIT $3
+		FOR UPDATE SKIP LOCKED)
+	UPDATE jobs j SET state = 'leased', attempts = j.attempts + 1, lease_until = $1, due = $1
+	FROM picked, queue_payloads p
+	WHERE j.id = picked.id AND p.id = j.payload_id
+	RETURNING j.id, p.activity_id, p.payload, j.inbox, j.host, j.sender, j.ordering_key, j.attempts,
+		j.next_attempt, j.lease_until, j.last_error, j.created`
+
+// Claim implements [store.Queue].
+func (s *Store) Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]store.Job, error) {
+	if limit <= 0 || lease <= 0 {
+		return nil, fmt.Errorf("%w: claim limit %d and lease %v must be positive", store.ErrInvalid, limit, lease)
+	}
+	rows, err := s.q().Query(ctx, claimSQL, now.Add(lease), now, limit)
+	if err != nil {
+		return nil, wrapErr("claim", err)
+	}
+	jobs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (store.Job, error) {
+		var j store.Job
+		var nextAttempt, leaseUntil, created pgtype.Timestamptz
+		err := r.Scan(&j.ID, &j.ActivityID, &j.Activity, &j.Inbox, &j.Host, &j.Sender, &j.OrderingKey, &j.Attempts,
+			&nextAttempt, &leaseUntil, &j.LastError, &created)
+		j.State = store.JobLeased
+		j.NextAttempt, j.LeaseUntil, j.Created = fromTS(nextAttempt), fromTS(leaseUntil), fromTS(created)
+		return j, err
+	})
+	if err != nil {
+		return nil, wrapErr("claim", err)
+	}
+	slices.SortFunc(jobs, func(a, b store.Job) int {
+		return cmp.Or(a.NextAttempt.Compare(b.NextAttempt), cmp.Compare(a.ID, b.ID))
+	})
+	if len(jobs) < limit {
+		s.sweepPayloads(ctx, now)
+	}
+	return jobs, nil
+}
+
+// completeSQL deletes the leased job and, in the same statement, its
+// payload when no other job refers to it. Two jobs of one activity
+// completed at the same moment can each still see the other and both keep
+// the payload; sweepPayloads collects such leftovers.
+const completeSQL = `WITH done AS (
+		DELETE FROM jobs WHERE id = $1 AND attempts = $2 AND state = 'leased' RETURNING payload_id),
+	freed AS (
+		DELETE FROM queue_payloads p USING done
+		WHERE p.id = done.payload_id
+		AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.payload_id = done.payload_id AND j.id <> $1))
+	SELECT COUNT(*) FROM done`
+
+// Complete implements [store.Queue].
+func (s *Store) Complete(ctx context.Context, job store.Job) error {
+	var n int
+	err := s.q().QueryRow(ctx, completeSQL, job.ID, job.Attempts).Scan(&n)
+	if isForeignKeyViolation(err) {
+		// An Enqueue reused the payload concurrently: delete the job
+		// alone and keep the payload.
+		err = s.q().QueryRow(ctx, `WITH done AS (DELETE FROM jobs WHERE id = $1 AND attempts = $2 AND state = 'leased'
+			RETURNING 1) SELECT COUNT(*) FROM done`, job.ID, job.Attempts).Scan(&n)
+	}
+	if err != nil {
+		return wrapErr("complete", err)
+	}
+	if n == 0 {
+		return fmt.Errorf("postgres: complete job %d: %w", job.ID, store.ErrLeaseLost)
+	}
+	return nil
+}
+
+// sweepInterval is the least logical time between two sweeps of orphaned
+// payloads by one Store.
+const sweepInterval = time.Minute
+
+// sweepState throttles sweepPayloads.
+type sweepState struct {
+	mu   sync.Mutex
+	last time.Time
+}
+
+// sweepPayloads deletes payloads no job refers to, at most once per
+// sweepInterval of the claimers' clock, when the queue has run dry. It is
+// housekeeping: errors (such as a concurrent Enqueue reusing a payload)
+// are logged and ignored.
+func (s *Store) sweepPayloads(ctx context.Context, now time.Time) {
+	if s.tx != nil {
+		return
+	}
+	s.sweep.mu.Lock()
+	due := s.sweep.last.IsZero() || now.Sub(s.sweep.last) >= sweepInterval || now.Before(s.sweep.last)
+	if due {
+		s.sweep.last = now
+	}
+	s.sweep.mu.Unlock()
+	if !due {
+		return
+	}
+	tag, err := s.pool.Exec(ctx, `DELETE FROM queue_payloads p
+		WHERE NOT EXISTS (SELECT 1 FROM jobs j WHERE j.payload_id = p.id)`)
+	if err != nil {
+		s.log.DebugContext(ctx, "sweeping queue payloads", "error", err)
+		return
+	}
+	if n := tag.RowsAffected(); n > 0 {
+		s.log.DebugContext(ctx, "swept queue payloads", "count", n)
+	}
+}
+
+// endLease applies a lease-ending update to the job named by (ID,
+// Attempts), reporting ErrLeaseLost when that lease is not current.
+func (s *Store) endLease(ctx context.Context, op string, job store.Job, set string, args ...any) error {
+	tag, err := s.q().Exec(ctx, `UPDATE jobs SET `+set+` WHERE id = $1 AND attempts = $2 AND state = 'leased'`,
+		append([]any{job.ID, job.Attempts}, args...)...)
+	if err != nil {
+		return wrapErr(op, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("postgres: %s job %d: %w", op, job.ID, store.ErrLeaseLost)
+	}
+	return nil
+}
+
+// Retry implements [store.Queue].
+func (s *Store) Retry(ctx context.Context, job store.Job, next time.Time, lastErr string) error {
+	return s.endLease(ctx, "retry", job,
+		`state = 'pending', next_attempt = $3, due = $3, lease_until = NULL, last_error = $4`, next, lastErr)
+}
+
+// Bury implements [store.Queue].
+func (s *Store) Bury(ctx context.Context, job store.Job, lastErr string) error {
+	return s.endLease(ctx, "bury", job, `state = 'dead', due = NULL, lease_until = NULL, last_error = $3`, lastErr)
+}
+
+const jobSelect = `SELECT j.id, p.activity_id, p.payload, j.inbox, j.host, j.sender, j.ordering_key, j.state,
+	j.attempts, j.next_attempt, j.lease_until, j.last_error, j.created
+	FROM jobs j JOIN queue_payloads p ON p.id = j.payload_id`
+
+func scanJob(row pgx.Row) (store.Job, error) {
+	var j store.Job
+	var state string
+	var nextAttempt, leaseUntil, created pgtype.Timestamptz
+	if err := row.Scan(&j.ID, &j.ActivityID, &j.Activity, &j.Inbox, &j.Host, &j.Sender, &j.OrderingKey, &state,
+		&j.Attempts, &nextAttempt, &leaseUntil, &j.LastError, &created); err != nil {
+		return store.Job{}, err
+	}
+	j.State = store.JobState(state)
+	j.NextAttempt, j.LeaseUntil, j.Created = fromTS(nextAttempt), fromTS(leaseUntil), fromTS(created)
+	return j, nil
+}
+
+// Job implements [store.Queue].
+func (s *Store) Job(ctx context.Context, id int64) (store.Job, error) {
+	j, err := scanJob(s.q().QueryRow(ctx, jobSelect+` WHERE j.id = $1`, id))
+	if err != nil {
+		return store.Job{}, wrapErr(fmt.Sprintf("job %d", id), err)
+	}
+	return j, nil
+}
+
+// deadScope binds dead-letter cursors to that listing.
+const deadScope = "dead-jobs"
+
+// DeadJobs implements [store.Queue].
+func (s *Store) DeadJobs(ctx context.Context, cursor string, limit int) ([]store.Job, string, error) {
+	limit, err := pageLimit(limit)
+	if err != nil {
+		return nil, "", err
+	}
+	below, err := decodePosition(cursor, deadScope)
+	if err != nil {
+		return nil, "", err
+	}
+	rows, err := s.q().Query(ctx, jobSelect+` WHERE j.state = 'dead' AND j.id < $1 ORDER BY j.id DESC LIMIT $2`, below, limit+1)
+	if err != nil {
+		return nil, "", wrapErr("dead jobs", err)
+	}
+	jobs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (store.Job, error) { return scanJob(r) })
+	if err != nil {
+		return nil, "", wrapErr("dead jobs", err)
+	}
+	var next string
+	if len(jobs) > limit {
+		jobs = jobs[:limit]
+		next = store.EncodeCursor(store.Cursor{Scope: deadScope, Position: jobs[limit-1].ID})
+	}
+	if jobs == nil {
+		jobs = []store.Job{}
+	}
+	return jobs, next, nil
+}
+
+// Requeue implements [store.Queue].
+func (s *Store) Requeue(ctx context.Context, id int64, next time.Time) error {
+	var state string
+	err := s.q().QueryRow(ctx, `WITH j AS (SELECT id, state FROM jobs WHERE id = $1 FOR UPDATE),
+		u AS (UPDATE jobs SET state = 'pending', next_attempt = $2, due = $2
+			FROM j WHERE jobs.id = j.id AND j.state = 'dead' RETURNING 1)
+		SELECT state FROM j`, id, next).Scan(&state)
+	if err != nil {
+		return wrapErr(fmt.Sprintf("requeue job %d", id), err)
+	}
+	if state != string(store.JobDead) {
+		return fmt.Errorf("postgres: requeue job %d: %w: job is %s, not dead", id, store.ErrConflict, state)
+	}
+	return nil
+}
+
+// DeleteJob implements [store.Queue].
+func (s *Store) DeleteJob(ctx context.Context, id int64) (bool, error) {
+	var n int
+	err := s.q().QueryRow(ctx, `WITH done AS (DELETE FROM jobs WHERE id = $1 RETURNING payload_id),
+		freed AS (DELETE FROM queue_payloads p USING done WHERE p.id = done.payload_id
+			AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.payload_id = done.payload_id AND j.id <> $1))
+		SELECT COUNT(*) FROM done`, id).Scan(&n)
+	if isForeignKeyViolation(err) {
+		err = s.q().QueryRow(ctx, `WITH done AS (DELETE FROM jobs WHERE id = $1 RETURNING 1) SELECT COUNT(*) FROM done`, id).Scan(&n)
+	}
+	if err != nil {
+		return false, wrapErr("delete job", err)
+	}
+	return n == 1, nil
+}
+
+// CountJobs implements [store.Queue].
+func (s *Store) CountJobs(ctx context.Context, host string) (store.QueueCounts, error) {
+	query := `SELECT COUNT(*) FILTER (WHERE state = 'pending'), COUNT(*) FILTER (WHERE state = 'leased'),
+		COUNT(*) FILTER (WHERE state = 'dead') FROM jobs`
+	var args []any
+	if host != "" {
+		query += ` WHERE host = $1`
+		args = append(args, strings.ToLower(host))
+	}
+	var c store.QueueCounts
+	err := s.q().QueryRow(ctx, query, args...).Scan(&c.Pending, &c.Leased, &c.Dead)
+	if err != nil {
+		return store.QueueCounts{}, wrapErr("count jobs", err)
+	}
+	return c, nil
+}
