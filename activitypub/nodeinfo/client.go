@@ -1,0 +1,241 @@
+package nodeinfo
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+
+	"github.com/starling-fed/starling/internal/safehttp"
+	"github.com/starling-fed/starling/webfinger"
+)
+
+// DefaultMaxBodyBytes caps discovery and document bodies when
+// Client.MaxBodyBytes is zero.
+const DefaultMaxBodyBytes = 256 << 10
+
+// Client errors, for errors.Is. Failed requests are [*Error] values that
+// wrap one of these or a network error.
+var (
+	// ErrNotFound: the host does not serve NodeInfo (404 or 400 on discovery).
+	ErrNotFound = errors.New("nodeinfo: not found")
+	// ErrUnsupported: discovery offers no schema version this package reads.
+	ErrUnsupported = errors.New("nodeinfo: no supported schema version offered")
+	// ErrBadResponse: an unexpected status, content type or body.
+	ErrBadResponse = errors.New("nodeinfo: bad response")
+	// ErrInvalidHost: the host given to Fetch is not a host name.
+	ErrInvalidHost = errors.New("nodeinfo: invalid host")
+
+	// ErrPrivateAddress: the host resolves to a private, loopback or
+	// reserved address (see Client.InsecureAllowPrivateAddresses).
+	ErrPrivateAddress = safehttp.ErrPrivateAddress
+	// ErrTooManyRedirects: too many redirects, or a redirect loop.
+	ErrTooManyRedirects = safehttp.ErrTooManyRedirects
+	// ErrSchemeNotAllowed: a URL or redirect is not https.
+	ErrSchemeNotAllowed = safehttp.ErrSchemeNotAllowed
+	// ErrBodyTooLarge: a body is larger than Client.MaxBodyBytes.
+	ErrBodyTooLarge = safehttp.ErrBodyTooLarge
+)
+
+// Error is a failed request. Err wraps a sentinel or a network error.
+type Error struct {
+	URL    string // the URL requested
+	Status int    // the HTTP status, 0 if no response was read
+	Err    error  // the reason
+}
+
+// Error describes the failure.
+func (e *Error) Error() string {
+	if e.Status != 0 {
+		return fmt.Sprintf("%v (GET %s: status %d)", e.Err, e.URL, e.Status)
+	}
+	return fmt.Sprintf("%v (GET %s)", e.Err, e.URL)
+}
+
+// Unwrap returns the reason.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Client fetches other servers' NodeInfo. The zero value is ready and
+// safe: HTTPS only, public addresses only, redirects capped and re-checked,
+// bodies capped at DefaultMaxBodyBytes. Safe for concurrent use; do not
+// copy after first use.
+type Client struct {
+	// HTTPClient sends the requests. If nil, a client that refuses
+	// private, loopback and reserved addresses is built from the fields
+	// below.
+	HTTPClient *http.Client
+
+	// InsecureAllowHTTP makes the Client ask over http:// and follow
+	// http:// links. Only for tests and demos.
+	InsecureAllowHTTP bool
+
+	// InsecureAllowPrivateAddresses permits loopback, private and reserved
+	// addresses. Only for tests and demos. Ignored when HTTPClient is set.
+	InsecureAllowPrivateAddresses bool
+
+	// TLSConfig is used when HTTPClient is nil. If nil, system roots.
+	TLSConfig *tls.Config
+
+	// MaxBodyBytes caps each body. If zero, DefaultMaxBodyBytes.
+	MaxBodyBytes int64
+
+	// UserAgent is sent with every request. If empty, "Starling".
+	UserAgent string
+
+	// Logger receives a debug record per request. If nil, nothing is logged.
+	Logger *slog.Logger
+
+	once    sync.Once
+	hc      *http.Client
+	initErr error
+}
+
+func (c *Client) httpClient() (*http.Client, error) {
+	c.once.Do(func() {
+		if c.HTTPClient != nil {
+			c.hc = c.HTTPClient
+			return
+		}
+		c.hc, c.initErr = safehttp.New(safehttp.Config{
+			InsecureAllowPrivateAddresses: c.InsecureAllowPrivateAddresses,
+			InsecureAllowHTTP:             c.InsecureAllowHTTP,
+			TLSConfig:                     c.TLSConfig,
+			MaxBodyBytes:                  c.maxBody(),
+			UserAgent:                     c.UserAgent,
+			Logger:                        c.Logger,
+		})
+	})
+	return c.hc, c.initErr
+}
+
+func (c *Client) maxBody() int64 {
+	if c.MaxBodyBytes > 0 {
+		return c.MaxBodyBytes
+	}
+	return DefaultMaxBodyBytes
+}
+
+// Fetch discovers the NodeInfo documents host offers
+// (https://host/.well-known/nodeinfo) and fetches the highest schema
+// version this package reads (2.1, then 2.0). host is a host name with an
+// optional port, such as "example.com" or "example.com:8443". The
+// document is decoded leniently (see [Document.UnmarshalJSON]) but must
+// carry the version it was linked as, or none it cannot read, and a
+// software name.
+func (c *Client) Fetch(ctx context.Context, host string) (*Document, error) {
+	scheme := "https"
+	if c.InsecureAllowHTTP {
+		scheme = "http"
+	}
+	u, err := url.Parse(scheme + "://" + host + WellKnownPath)
+	if err != nil || host == "" || u.Host != host || u.User != nil || strings.ContainsAny(host, "/?#@\\") {
+		return nil, fmt.Errorf("%w: %q", ErrInvalidHost, host)
+	}
+	discovery := u.String()
+	body, err := c.get(ctx, discovery, "application/json", webfinger.MediaTypeJRD)
+	if err != nil {
+		var e *Error
+		if errors.As(err, &e) && (e.Status == http.StatusNotFound || e.Status == http.StatusBadRequest) {
+			e.Err = ErrNotFound
+		}
+		return nil, err
+	}
+	jrd, err := webfinger.DecodeJRD(body)
+	if err != nil {
+		return nil, &Error{URL: discovery, Status: http.StatusOK, Err: fmt.Errorf("%w: discovery: %v", ErrBadResponse, err)}
+	}
+	version, href := pick(jrd)
+	if href == "" {
+		return nil, &Error{URL: discovery, Status: http.StatusOK, Err: ErrUnsupported}
+	}
+	docURL, err := u.Parse(href)
+	if err != nil {
+		return nil, &Error{URL: discovery, Status: http.StatusOK, Err: fmt.Errorf("%w: bad link %q", ErrBadResponse, href)}
+	}
+	if err := safehttp.CheckURL(docURL, c.InsecureAllowHTTP); err != nil {
+		return nil, &Error{URL: docURL.String(), Err: err}
+	}
+	body, err = c.get(ctx, docURL.String(), "application/json")
+	if err != nil {
+		return nil, err
+	}
+	var doc Document
+	if err := json.Unmarshal(body, &doc); err != nil || !bytes.HasPrefix(bytes.TrimSpace(body), []byte("{")) {
+		return nil, &Error{URL: docURL.String(), Status: http.StatusOK, Err: fmt.Errorf("%w: document is not a JSON object", ErrBadResponse)}
+	}
+	if doc.Version != version {
+		return nil, &Error{URL: docURL.String(), Status: http.StatusOK, Err: fmt.Errorf("%w: linked as %s, says version %q", ErrBadResponse, version, doc.Version)}
+	}
+	if doc.Software.Name == "" {
+		return nil, &Error{URL: docURL.String(), Status: http.StatusOK, Err: fmt.Errorf("%w: no software name", ErrBadResponse)}
+	}
+	return &doc, nil
+}
+
+// pick returns the highest supported version linked, and its href.
+func pick(jrd *webfinger.JRD) (version, href string) {
+	for _, v := range []string{Version21, Version20} {
+		for _, l := range jrd.Links {
+			rel := strings.TrimSuffix(l.Rel, "#")
+			if (rel == Rel(v) || rel == "https://"+strings.TrimPrefix(Rel(v), "http://")) && l.Href != "" {
+				return v, l.Href
+			}
+		}
+	}
+	return "", ""
+}
+
+// get fetches rawURL and returns the body of a 200 response whose media
+// type is one of accept.
+func (c *Client) get(ctx context.Context, rawURL string, accept ...string) ([]byte, error) {
+	hc, err := c.httpClient()
+	if err != nil {
+		return nil, &Error{URL: rawURL, Err: err}
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	if err != nil {
+		return nil, &Error{URL: rawURL, Err: err}
+	}
+	req.Header.Set("Accept", strings.Join(accept, ", "))
+	if c.UserAgent != "" {
+		req.Header.Set("User-Agent", c.UserAgent)
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, &Error{URL: rawURL, Err: err}
+	}
+	defer func() { _ = resp.Body.Close() }()
+	if c.Logger != nil {
+		c.Logger.DebugContext(ctx, "nodeinfo: fetched", "url", rawURL, "status", resp.StatusCode)
+	}
+	final := resp.Request.URL.String()
+	if resp.StatusCode != http.StatusOK {
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4096))
+		return nil, &Error{URL: final, Status: resp.StatusCode, Err: ErrBadResponse}
+	}
+	body, err := safehttp.ReadAll(resp.Body, c.maxBody())
+	if err != nil {
+		return nil, &Error{URL: final, Status: resp.StatusCode, Err: err}
+	}
+	ct := resp.Header.Get("Content-Type")
+	mt, _, _ := mime.ParseMediaType(ct)
+	for _, a := range accept {
+		if mt == a {
+			return body, nil
+		}
+	}
+	return nil, &Error{URL: final, Status: resp.StatusCode, Err: fmt.Errorf("%w: content type %q", ErrBadResponse, ct)}
+}
