@@ -72,13 +72,14 @@ type Expect struct {
 	// Type is the top-level "type".
 	Type string `json:"type,omitempty"`
 	// Actor is the top-level "actor": the IRI as written, or the "id" of an
-	// embedded actor.
+	// embedded actor; for an array, its first element.
 	Actor string `json:"actor,omitempty"`
 	// Object is the top-level "object": the IRI as written, or the "id" of
-	// an embedded object.
+	// an embedded object; for an array (a Flag's account and statuses), its
+	// first element.
 	Object string `json:"object,omitempty"`
 	// To and Cc are the top-level addressing in document order, a single
-	// value becoming a one-element slice. "as:Public" and "Public" are
+	// value becoming a one-element slice and an embedded object its "id". "as:Public" and "Public" are
 	// rewritten to PublicIRI; nothing else is changed.
 	To []string `json:"to,omitempty"`
 	Cc []string `json:"cc,omitempty"`

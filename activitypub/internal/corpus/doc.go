@@ -6,8 +6,9 @@
 // objects, activities and collections, each with the @context, property set
 // and quirks of the server that emits it. Every document was written for the
 // corpus after the server's source and documentation, with invented hosts
-// (example.com, example.org, example.net and their subdomains) and invented
-// content; Doc.Source names what each one was modelled on.
+// (subdomains of example.com, example.org and example.net, or names under
+// .example) and invented content; Doc.Source names what each one was
+// modelled on.
 //
 // The package is internal: it exists so that the vocabulary, JSON-LD and
 // compatibility tests of Starling share one set of inputs.
@@ -18,9 +19,10 @@
 //
 //	for _, d := range corpus.All() {
 //		t.Run(d.Name, func(t *testing.T) {
-//			obj, err := vocab.Decode(d.Data)
+//			got, err := decode(d.Data) // the decoder under test
 //			require.NoError(t, err)
-//			assert.Equal(t, d.Expect.ID, obj.ID())
+//			assert.Equal(t, d.Expect.ID, got.ID)
+//			assert.Equal(t, d.Expect.To, got.To)
 //		})
 //	}
 //
