@@ -402,6 +402,9 @@ func (s *scanner) iriProp(o *Object, key []byte, dst *string) error {
 }
 
 func (s *scanner) str(dst *string) error {
+	if s.peek() == '{' {
+		return s.unwrap(func() error { return s.str(dst) })
+	}
 	if isNull, err := s.null(); isNull || err != nil {
 		return err
 	}
@@ -465,6 +468,9 @@ func (s *scanner) langMap(dst *map[string]string) error {
 }
 
 func (s *scanner) boolean(dst **bool) error {
+	if s.peek() == '{' {
+		return s.unwrap(func() error { return s.boolean(dst) })
+	}
 	if isNull, err := s.null(); isNull || err != nil {
 		return err
 	}
@@ -477,6 +483,9 @@ func (s *scanner) boolean(dst **bool) error {
 }
 
 func (s *scanner) integer(dst **int64) error {
+	if s.peek() == '{' {
+		return s.unwrap(func() error { return s.integer(dst) })
+	}
 	if isNull, err := s.null(); isNull || err != nil {
 		return err
 	}
@@ -489,8 +498,24 @@ func (s *scanner) integer(dst **int64) error {
 }
 
 func (s *scanner) float(dst **float64) error {
+	if s.peek() == '{' {
+		return s.unwrap(func() error { return s.float(dst) })
+	}
 	if isNull, err := s.null(); isNull || err != nil {
 		return err
+	}
+	if s.peek() == '"' {
+		// Pixelfed writes coordinates as strings.
+		b, err := s.readStringBytes()
+		if err != nil {
+			return err
+		}
+		v, perr := strconv.ParseFloat(string(b), 64)
+		if perr != nil {
+			return s.fail(ErrInvalidValue, "not a number: "+strconv.Quote(string(b)))
+		}
+		*dst = &v
+		return nil
 	}
 	v, err := s.readFloat()
 	if err != nil {
@@ -501,6 +526,9 @@ func (s *scanner) float(dst **float64) error {
 }
 
 func (s *scanner) floats(dst *[]float64) error {
+	if s.peek() == '{' {
+		return s.unwrap(func() error { return s.floats(dst) })
+	}
 	if isNull, err := s.null(); isNull || err != nil {
 		return err
 	}
@@ -515,6 +543,9 @@ func (s *scanner) floats(dst *[]float64) error {
 }
 
 func (s *scanner) time(dst *time.Time) error {
+	if s.peek() == '{' {
+		return s.unwrap(func() error { return s.time(dst) })
+	}
 	if isNull, err := s.null(); isNull || err != nil {
 		return err
 	}
@@ -525,6 +556,9 @@ func (s *scanner) time(dst *time.Time) error {
 	t, err := time.Parse(time.RFC3339Nano, string(b))
 	if err != nil {
 		return s.fail(ErrInvalidValue, "not an RFC 3339 date-time: "+string(b))
+	}
+	if _, off := t.Zone(); off == 0 {
+		t = t.UTC()
 	}
 	*dst = t
 	return nil
@@ -742,4 +776,28 @@ func cleanIRIChars(s string) bool {
 		}
 	}
 	return true
+}
+
+// unwrap reads a JSON-LD value or list object ({"@value": v} or
+// {"@list": [...]}, as expanded documents write them) and calls fn at the
+// value inside.
+func (s *scanner) unwrap(fn func() error) error {
+	found := false
+	err := s.object(func(k []byte) error {
+		switch string(k) {
+		case "@value", "@list", "@set":
+			if found {
+				return s.fail(ErrWrongType, "several values")
+			}
+			found = true
+			return fn()
+		case "@type", "@language", "@direction", "@index":
+			return s.skip()
+		}
+		return s.fail(ErrWrongType, "want a value, have an object")
+	})
+	if err == nil && !found {
+		return s.fail(ErrWrongType, "want a value, have an object")
+	}
+	return err
 }

@@ -111,21 +111,23 @@ func (c *contextChecker) flag(msg string) {
 	}
 }
 
-// contextEntry is one term definition of an embedded context.
+// contextEntry is one term definition of an embedded context. Its slices
+// alias the document when they hold no escapes.
 type contextEntry struct {
-	term  string
-	iri   string // the definition's IRI ("@id"), as written
+	term  []byte
+	iri   []byte // the definition's IRI ("@id"), as written
 	null  bool   // the term is explicitly undefined
 	isObj bool
 }
 
 func (c *contextChecker) object(s *scanner) error {
-	var entries []contextEntry
+	var buf [24]contextEntry
+	entries := buf[:0]
 	err := s.object(func(key []byte) error {
-		e := contextEntry{term: string(key)}
+		e := contextEntry{term: key}
 		switch s.peek() {
 		case '"':
-			v, err := s.readString()
+			v, err := s.readStringBytes()
 			if err != nil {
 				return err
 			}
@@ -139,7 +141,7 @@ func (c *contextChecker) object(s *scanner) error {
 			e.isObj = true
 			if err := s.object(func(k []byte) error {
 				if string(k) == "@id" && s.peek() == '"' {
-					v, err := s.readString()
+					v, err := s.readStringBytes()
 					e.iri = v
 					return err
 				}
@@ -152,6 +154,9 @@ func (c *contextChecker) object(s *scanner) error {
 				return err
 			}
 		}
+		if !e.null && standardDefinition(e.term, e.iri) {
+			return nil // exactly as this package reads it
+		}
 		entries = append(entries, e)
 		return nil
 	})
@@ -160,18 +165,49 @@ func (c *contextChecker) object(s *scanner) error {
 	}
 	// Prefixes defined here, in any order, serve every definition.
 	for _, e := range entries {
-		if !e.isObj && !e.null && isNamespaceIRI(e.iri) && !strings.HasPrefix(e.term, "@") {
-			c.prefixes = append(c.prefixes, e.term, e.iri)
-			if want := prefixNamespace(e.term); want != "" && canonicalNamespace(e.iri) != want &&
-				c.used(`"`+e.term+`:`) {
-				c.flag("prefix " + e.term + " redefined as " + e.iri)
+		term, iri := string(e.term), string(e.iri)
+		if !e.isObj && !e.null && isNamespaceIRI(iri) && !strings.HasPrefix(term, "@") {
+			c.prefixes = append(c.prefixes, term, iri)
+			if want := prefixNamespace(term); want != "" && canonicalNamespace(iri) != want &&
+				c.used(`"`+term+`:`) {
+				c.flag("prefix " + term + " redefined as " + iri)
 			}
 		}
 	}
 	for _, e := range entries {
-		c.entry(e)
+		c.entry(contextDef{term: string(e.term), iri: string(e.iri), null: e.null, isObj: e.isObj})
 	}
 	return nil
+}
+
+// standardDefinition reports whether an embedded context defines term
+// exactly as DefaultContext (or a peer using the usual prefixes) does, which
+// needs no further checking.
+func standardDefinition(term, iri []byte) bool {
+	if len(iri) == 0 {
+		return false
+	}
+	t := string(term)
+	if ns := prefixNamespace(t); ns != "" {
+		return string(iri) == ns
+	}
+	ns := termNamespace(t)
+	if ns == "" {
+		return false
+	}
+	v := string(iri)
+	if i := strings.IndexByte(v, ':'); i > 0 && v[i+1:] == t && !strings.HasPrefix(v[i:], "://") {
+		return prefixNamespace(v[:i]) == ns
+	}
+	return len(v) == len(ns)+len(t) && strings.HasPrefix(v, ns) && strings.HasSuffix(v, t)
+}
+
+// contextDef is a contextEntry with its values as strings.
+type contextDef struct {
+	term  string
+	iri   string
+	null  bool
+	isObj bool
 }
 
 func isNamespaceIRI(s string) bool {
@@ -192,7 +228,7 @@ func (c *contextChecker) expand(v string) string {
 	return expandWellKnown(v)
 }
 
-func (c *contextChecker) entry(e contextEntry) {
+func (c *contextChecker) entry(e contextDef) {
 	t := e.term
 	switch {
 	case t == "@import":

@@ -97,7 +97,14 @@ func kindName(c byte) string {
 }
 
 func (s *scanner) wrongType(want string) error {
-	return s.fail(ErrWrongType, "want "+want+", have "+kindName(s.peek()))
+	switch c := s.peek(); {
+	case c == 0:
+		return s.fail(ErrInvalidJSON, "unexpected end of input")
+	case c == '{', c == '[', c == '"', c == 't', c == 'f', c == 'n', c == '-', c >= '0' && c <= '9':
+		return s.fail(ErrWrongType, "want "+want+", have "+kindName(c))
+	default:
+		return s.fail(ErrInvalidJSON, "unexpected character "+strconv.QuoteRune(rune(c)))
+	}
 }
 
 // readStringBytes reads a JSON string. When the string has no escapes the
