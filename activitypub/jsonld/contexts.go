@@ -29,6 +29,9 @@ const (
 	GoToSocialURL = "https://gotosocial.org/ns"
 	// LemmyURL is Lemmy's federation context.
 	LemmyURL = "https://join-lemmy.org/context.json"
+	// WebFingerURL is the SWICG context for an actor's "webfinger" address,
+	// which WordPress and newer Pleroma versions reference.
+	WebFingerURL = "https://purl.archive.org/socialweb/webfinger"
 	// LitepubURL is the Litepub context as litepub.social names it. Pleroma
 	// and Akkoma reference their own copy at
 	// https://<host>/schemas/litepub-0.1.jsonld; every URL of that shape
@@ -49,15 +52,16 @@ type knownContext struct {
 // contextKey).
 func embeddedContexts() map[string]knownContext {
 	return map[string]knownContext{
-		"www.w3.org/ns/activitystreams":       {ActivityStreamsURL, "contexts/activitystreams.jsonld"},
-		"w3id.org/security/v1":                {SecurityV1URL, "contexts/security-v1.jsonld"},
-		"w3id.org/security/data-integrity/v1": {DataIntegrityV1URL, "contexts/data-integrity-v1.jsonld"},
-		"w3id.org/security/multikey/v1":       {MultikeyV1URL, "contexts/multikey-v1.jsonld"},
-		"w3id.org/identity/v1":                {IdentityV1URL, "contexts/identity-v1.jsonld"},
-		"gotosocial.org/ns":                   {GoToSocialURL, "contexts/gotosocial.jsonld"},
-		"join-lemmy.org/context":              {LemmyURL, "contexts/lemmy.jsonld"},
-		"litepub.social/context":              {LitepubURL, "contexts/litepub-0.1.jsonld"},
-		litepubKey:                            {LitepubURL, "contexts/litepub-0.1.jsonld"},
+		"www.w3.org/ns/activitystreams":        {ActivityStreamsURL, "contexts/activitystreams.jsonld"},
+		"w3id.org/security/v1":                 {SecurityV1URL, "contexts/security-v1.jsonld"},
+		"w3id.org/security/data-integrity/v1":  {DataIntegrityV1URL, "contexts/data-integrity-v1.jsonld"},
+		"w3id.org/security/multikey/v1":        {MultikeyV1URL, "contexts/multikey-v1.jsonld"},
+		"w3id.org/identity/v1":                 {IdentityV1URL, "contexts/identity-v1.jsonld"},
+		"gotosocial.org/ns":                    {GoToSocialURL, "contexts/gotosocial.jsonld"},
+		"join-lemmy.org/context":               {LemmyURL, "contexts/lemmy.jsonld"},
+		"purl.archive.org/socialweb/webfinger": {WebFingerURL, "contexts/webfinger.jsonld"},
+		"litepub.social/context":               {LitepubURL, "contexts/litepub-0.1.jsonld"},
+		litepubKey:                             {LitepubURL, "contexts/litepub-0.1.jsonld"},
 	}
 }
 

@@ -53,6 +53,7 @@ func TestEmbeddedContexts(t *testing.T) {
 		"contexts/gotosocial.jsonld":        {"interactionPolicy", "canLike", "automaticApproval"},
 		"contexts/lemmy.jsonld":             {"stickied", "moderators"},
 		"contexts/litepub-0.1.jsonld":       {"EmojiReact", "directMessage", "quoteUri"},
+		"contexts/webfinger.jsonld":         {"webfinger"},
 	}
 	files := make(map[string]bool)
 	for key, kc := range embeddedContexts() {

@@ -31,10 +31,10 @@
 // # Contexts and the network
 //
 // The Loader serves the Activity Streams, security v1, Data Integrity v1,
-// Multikey v1, identity v1, GoToSocial, Lemmy and Litepub contexts from
-// copies embedded in the package (see contexts/SOURCES.md), under the URL
-// spellings peers use (http or https, with or without ".jsonld"; any host's
-// /schemas/litepub-0.1.jsonld). Hosts can add documents with Loader.Extra.
+// Multikey v1, identity v1, GoToSocial, Lemmy, Litepub and WebFinger
+// contexts from copies embedded in the package (see contexts/SOURCES.md),
+// under the URL spellings peers use (http or https, with or without
+// ".jsonld"; any host's /schemas/litepub-0.1.jsonld). Hosts can add documents with Loader.Extra.
 // Any other context URL fails with an error wrapping ErrContextNotAllowed,
 // and no request is sent: a runtime fetch is slow, fails whenever the
 // context's host is down, and lets a document's author direct your server's

@@ -63,8 +63,10 @@ func checkDepth(data []byte, maxDepth int) error {
 // decodeDocument checks data against the limits and decodes it. Numbers are
 // kept as json.Number so that large integers survive normalization intact,
 // except inside "@context" values, where the JSON-LD processor expects
-// float64 (for "@version": 1.1). hasImport reports whether any key in the
-// document is "@import".
+// float64 (for "@version": 1.1). Members whose value is null are removed
+// outside contexts: JSON-LD gives them no meaning, but the processor rejects
+// some of them ("id": null, which Mastodon writes on a Flag). hasImport
+// reports whether any key in the document is "@import".
 func decodeDocument(data []byte, maxBytes, maxDepth int) (doc any, hasImport bool, err error) {
 	if len(data) > maxBytes {
 		return nil, false, fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, len(data), maxBytes)
@@ -89,7 +91,9 @@ func decodeDocument(data []byte, maxBytes, maxDepth int) (doc any, hasImport boo
 }
 
 // prepare walks a decoded document: inside "@context" values it turns
-// json.Number into float64, and it reports whether any key is "@import".
+// json.Number into float64; elsewhere it removes members whose value is
+// null (except "@value" and "@context", where null means something). It
+// reports whether any key is "@import".
 func prepare(v any, inContext bool) (hasImport bool) {
 	switch v := v.(type) {
 	case map[string]any:
@@ -97,14 +101,21 @@ func prepare(v any, inContext bool) (hasImport bool) {
 			if k == "@import" {
 				hasImport = true
 			}
-			if n, ok := val.(json.Number); ok && inContext {
-				if f, err := n.Float64(); err == nil {
-					v[k] = f
+			switch val := val.(type) {
+			case nil:
+				if !inContext && k != "@value" && k != "@context" {
+					delete(v, k)
 				}
-				continue
-			}
-			if prepare(val, inContext || k == "@context") {
-				hasImport = true
+			case json.Number:
+				if inContext {
+					if f, err := val.Float64(); err == nil {
+						v[k] = f
+					}
+				}
+			default:
+				if prepare(val, inContext || k == "@context") {
+					hasImport = true
+				}
 			}
 		}
 	case []any:

@@ -80,6 +80,7 @@ func TestLoaderServesEmbeddedAliases(t *testing.T) {
 		{"https://gotosocial.org/ns", jsonld.GoToSocialURL},
 		{"https://join-lemmy.org/context.json", jsonld.LemmyURL},
 		{"https://litepub.social/context.jsonld", jsonld.LitepubURL},
+		{"https://purl.archive.org/socialweb/webfinger", jsonld.WebFingerURL},
 		{"https://pleroma.example/schemas/litepub-0.1.jsonld", jsonld.LitepubURL},
 		{"https://akkoma.example:8443/schemas/litepub-0.1.jsonld", jsonld.LitepubURL},
 	}

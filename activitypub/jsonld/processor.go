@@ -48,6 +48,8 @@ type state struct {
 	idTerms map[string]bool
 	// prefixes maps the canonical context's prefixes to their namespaces.
 	prefixes map[string]string
+	// stringTerms are the canonical extension terms that hold plain values.
+	stringTerms map[string]bool
 }
 
 // state returns the processor's prepared state, building it on first use.
@@ -79,6 +81,9 @@ func newState(l *Loader) (*state, error) {
 	// Build the inverse context now, so that compactions only read it.
 	st.canonical.GetInverse()
 	st.idTerms, st.prefixes = termTables(st.canonical)
+	if st.stringTerms, err = extensionStringTerms(canonicalContext, st.idTerms, st.prefixes); err != nil {
+		return nil, fmt.Errorf("jsonld: canonical context: %w", err)
+	}
 	return st, nil
 }
 

@@ -229,6 +229,21 @@ func TestNormalizeShapes(t *testing.T) {
 			}},
 		},
 		{
+			name: "bare Public in addressing",
+			doc:  `{"@context":"https://www.w3.org/ns/activitystreams","id":"https://a.example/1","type":"Note","to":"Public","cc":["https://a.example/f","Public"]}`,
+			want: map[string]any{"to": as + "Public", "cc": []any{"https://a.example/f", as + "Public"}},
+		},
+		{
+			name: "null members are dropped",
+			doc:  `{"@context":"https://www.w3.org/ns/activitystreams","id":null,"type":"Flag","summary":null,"object":["https://a.example/u"]}`,
+			want: map[string]any{"id": nil, "summary": nil, "type": "Flag", "object": "https://a.example/u"},
+		},
+		{
+			name: "conversation declared as an IRI",
+			doc:  `{"@context":["https://www.w3.org/ns/activitystreams",{"ostatus":"http://ostatus.org#","conversation":{"@id":"ostatus:conversation","@type":"@id"}}],"id":"https://a.example/1","type":"Note","conversation":"https://a.example/contexts/1"}`,
+			want: map[string]any{"conversation": "https://a.example/contexts/1"},
+		},
+		{
 			name: "large integers survive",
 			doc:  `{"@context":["https://www.w3.org/ns/activitystreams",{"toot":"http://joinmastodon.org/ns#","votersCount":"toot:votersCount"}],"id":"https://a.example/q","type":"Question","votersCount":12345678901234567890}`,
 			want: map[string]any{"votersCount": json.Number("12345678901234567890")},
