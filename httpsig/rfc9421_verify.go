@@ -212,10 +212,7 @@ func parseSignatureDict(name string, lines []string) (sfv.Dictionary, error) {
 // verifyOne checks the signature of one Signature-Input member.
 func verifyOne(ctx context.Context, m *message, body []byte, resolver KeyResolver, policy *RFC9421Policy, required []string, cand sfv.DictMember, sigs sfv.Dictionary) (*Verified, error) {
 	p, err := parseSigParams(cand.Value)
-	keyID := ""
-	if p != nil {
-		keyID = p.keyID
-	}
+	keyID := keyIDOf(cand.Value)
 	fail := func(err error) (*Verified, error) {
 		return nil, &VerifyError{Family: RFC9421, KeyID: keyID, Err: err}
 	}
@@ -305,6 +302,13 @@ func verifyOne(ctx context.Context, m *message, body []byte, resolver KeyResolve
 		Created:    created,
 		Components: covered,
 	}, nil
+}
+
+// keyIDOf returns the keyid parameter of a Signature-Input member, or "".
+func keyIDOf(m sfv.Member) string {
+	v, _ := m.Parameters().Get(sigParamKeyID)
+	s, _ := v.(string)
+	return s
 }
 
 // knownAlgorithm reports whether alg is one of the five of RFC 9421 §3.3.
