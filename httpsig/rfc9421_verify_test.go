@@ -25,9 +25,9 @@ import (
 var signedTime = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 
 const (
-	testKeyID  = "https://example.com/users/alice#main-key"
-	testInbox  = "https://remote.example/users/bob/inbox"
-	testBody   = `{"type":"Follow","actor":"https://example.com/users/alice"}`
+	testKeyID    = "https://example.com/users/alice#main-key"
+	testInbox    = "https://remote.example/users/bob/inbox"
+	testBody     = `{"type":"Follow","actor":"https://example.com/users/alice"}`
 	testRSAKeyID = "https://example.com/users/carol#main-key"
 )
 
