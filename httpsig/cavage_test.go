@@ -54,17 +54,17 @@ func readPrivateKey(t testing.TB, name string) crypto.Signer {
 	return k
 }
 
-// staticResolver resolves the keys it holds and nothing else.
-type staticResolver map[string]*VerificationKey
+// keyTable resolves the keys it holds and nothing else.
+type keyTable map[string]*VerificationKey
 
-func (s staticResolver) ResolveKey(_ context.Context, keyID string) (*VerificationKey, error) {
+func (s keyTable) ResolveKey(_ context.Context, keyID string) (*VerificationKey, error) {
 	if k, ok := s[keyID]; ok {
 		return k, nil
 	}
 	return nil, ErrUnknownKey
 }
 
-func fixedClock(t time.Time) func() time.Time { return func() time.Time { return t } }
+func clockAt(t time.Time) func() time.Time { return func() time.Time { return t } }
 
 func TestCavageAppendixC(t *testing.T) {
 	var file struct {
@@ -83,11 +83,11 @@ func TestCavageAppendixC(t *testing.T) {
 
 	pub := readPublicKey(t, "cavage12/test-key.pub.pem")
 	priv := readPrivateKey(t, "cavage12/test-key.priv.pem")
-	resolver := staticResolver{"Test": {KeyID: "Test", Key: pub}}
+	resolver := keyTable{"Test": {KeyID: "Test", Key: pub}}
 	policy := CavagePolicy{
 		RequiredHeaders:     []string{},
 		RequiredBodyHeaders: []string{},
-		Now:                 fixedClock(time.Date(2014, 1, 5, 21, 31, 40, 0, time.UTC)),
+		Now:                 clockAt(time.Date(2014, 1, 5, 21, 31, 40, 0, time.UTC)),
 	}
 
 	for i, v := range file.Vectors {
@@ -142,7 +142,7 @@ func TestCavageAppendixC(t *testing.T) {
 		req.Header.Set("Signature", `keyId="Test",algorithm="hs2019",created=1402170695,expires=1402170699,headers="`+
 			v.HeadersPrinted+`",signature="`+v.Signature+`"`)
 		p := policy
-		p.Now = fixedClock(time.Unix(1402170695, 0))
+		p.Now = clockAt(time.Unix(1402170695, 0))
 		_, err = VerifyCavage(context.Background(), req, body, resolver, p)
 		require.ErrorIs(t, err, ErrBadSignature)
 	})
@@ -168,8 +168,8 @@ func TestCavageMastodonSpec(t *testing.T) {
 
 	pub := readPublicKey(t, "mastodon/bob.pub.pem")
 	priv := readPrivateKey(t, "mastodon/bob.priv.pem").(*rsa.PrivateKey)
-	resolver := staticResolver{file.KeyID: {KeyID: file.KeyID, Owner: file.Actor, Key: pub}}
-	policy := CavagePolicy{Now: fixedClock(time.Date(2023, 12, 20, 10, 0, 0, 0, time.UTC))}
+	resolver := keyTable{file.KeyID: {KeyID: file.KeyID, Owner: file.Actor, Key: pub}}
+	policy := CavagePolicy{Now: clockAt(time.Date(2023, 12, 20, 10, 0, 0, 0, time.UTC))}
 
 	// Mastodon's verdicts, with the reason this package gives for each rejection.
 	wantErr := map[string]error{
@@ -224,12 +224,12 @@ func TestCavageRoundTrip(t *testing.T) {
 	_, edKey, err := ed25519.GenerateKey(nil)
 	require.NoError(t, err)
 	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
-	resolver := staticResolver{
+	resolver := keyTable{
 		"rsa":      {KeyID: "rsa", Owner: "https://a.example/users/alice", Key: rsaKey.Public()},
 		"ed":       {KeyID: "ed", Key: edKey.Public()},
 		`odd,"key`: {KeyID: `odd,"key`, Key: rsaKey.Public()},
 	}
-	policy := CavagePolicy{Now: fixedClock(now.Add(30 * time.Second))}
+	policy := CavagePolicy{Now: clockAt(now.Add(30 * time.Second))}
 	cases := []struct {
 		name    string
 		key     SigningKey
@@ -257,7 +257,7 @@ func TestCavageRoundTrip(t *testing.T) {
 				body = bytes.NewReader(c.body)
 			}
 			out := httptest.NewRequest(c.method, "https://b.example"+c.target, body)
-			c.opts.Now = fixedClock(now)
+			c.opts.Now = clockAt(now)
 			require.NoError(t, SignCavage(out, c.body, c.key, c.opts))
 			assert.Contains(t, out.Header.Get("Signature"), `algorithm="hs2019"`)
 			if c.body != nil {
@@ -286,8 +286,8 @@ func TestCavageHS2019Variants(t *testing.T) {
 	h512 := sha512Sum([]byte(s))
 	sig512, err := rsa.SignPKCS1v15(nil, rsaKey, crypto.SHA512, h512)
 	require.NoError(t, err)
-	resolver := staticResolver{"k": {KeyID: "k", Key: &rsaKey.PublicKey}}
-	policy := CavagePolicy{Now: fixedClock(now)}
+	resolver := keyTable{"k": {KeyID: "k", Key: &rsaKey.PublicKey}}
+	policy := CavagePolicy{Now: clockAt(now)}
 
 	// GoToSocial may sign hs2019 with RSA-SHA512; an absent algorithm is hs2019.
 	for _, alg := range []string{`algorithm="hs2019",`, ``} {

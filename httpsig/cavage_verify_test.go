@@ -26,7 +26,7 @@ func TestVerifyCavageRejects(t *testing.T) {
 	signedAt := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 	const keyID = "https://a.example/users/alice#main-key"
 	body := []byte(`{"type":"Create"}`)
-	resolver := staticResolver{
+	resolver := keyTable{
 		keyID:             {KeyID: keyID, Key: rsaKey.Public()},
 		"ed":              {KeyID: "ed", Key: edKey.Public()},
 		"ec":              {KeyID: "ec", Key: &ecKey.PublicKey},
@@ -39,7 +39,7 @@ func TestVerifyCavageRejects(t *testing.T) {
 	// signed returns a POST signed by keyID's RSA key at signedAt.
 	signed := func(t *testing.T, opts CavageOptions) *http.Request {
 		req := httptest.NewRequest("POST", "https://b.example/inbox", bytes.NewReader(body))
-		opts.Now = fixedClock(signedAt)
+		opts.Now = clockAt(signedAt)
 		require.NoError(t, SignCavage(req, body, SigningKey{KeyID: keyID, Key: rsaKey}, opts))
 		return req
 	}
@@ -84,7 +84,7 @@ func TestVerifyCavageRejects(t *testing.T) {
 		{"signed header absent", func(t *testing.T, req *http.Request) (*http.Request, []byte) {
 			req.Header.Set("Content-Type", "application/activity+json")
 			require.NoError(t, SignCavage(req, body, SigningKey{KeyID: keyID, Key: rsaKey}, CavageOptions{
-				Headers: []string{"(request-target)", "host", "date", "digest", "content-type"}, Now: fixedClock(signedAt),
+				Headers: []string{"(request-target)", "host", "date", "digest", "content-type"}, Now: clockAt(signedAt),
 			}))
 			req.Header.Del("Content-Type")
 			return req, body
@@ -213,7 +213,7 @@ func TestVerifyCavageRejects(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			req, b := c.mutate(t, signed(t, CavageOptions{}))
-			got, err := VerifyCavage(context.Background(), req, b, resolver, CavagePolicy{Now: fixedClock(c.now)})
+			got, err := VerifyCavage(context.Background(), req, b, resolver, CavagePolicy{Now: clockAt(c.now)})
 			require.Error(t, err)
 			assert.Nil(t, got)
 			require.ErrorIs(t, err, c.want)
@@ -224,7 +224,7 @@ func TestVerifyCavageRejects(t *testing.T) {
 	}
 
 	t.Run("untouched request verifies", func(t *testing.T) {
-		got, err := VerifyCavage(context.Background(), signed(t, CavageOptions{}), body, resolver, CavagePolicy{Now: fixedClock(signedAt)})
+		got, err := VerifyCavage(context.Background(), signed(t, CavageOptions{}), body, resolver, CavagePolicy{Now: clockAt(signedAt)})
 		require.NoError(t, err)
 		assert.Equal(t, signedAt, got.Created)
 		assert.Equal(t, []string{"(request-target)", "host", "date", "digest"}, got.Components)
@@ -233,11 +233,11 @@ func TestVerifyCavageRejects(t *testing.T) {
 
 func TestVerifyCavageWindow(t *testing.T) {
 	rsaKey := readPrivateKey(t, "mastodon/bob.priv.pem")
-	resolver := staticResolver{"k": {KeyID: "k", Key: rsaKey.Public()}}
+	resolver := keyTable{"k": {KeyID: "k", Key: rsaKey.Public()}}
 	signedAt := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 	sign := func(headers []string) *http.Request {
 		req := httptest.NewRequest("GET", "https://b.example/users/bob", nil)
-		require.NoError(t, SignCavage(req, nil, SigningKey{KeyID: "k", Key: rsaKey}, CavageOptions{Headers: headers, Now: fixedClock(signedAt), Expires: 2 * time.Hour}))
+		require.NoError(t, SignCavage(req, nil, SigningKey{KeyID: "k", Key: rsaKey}, CavageOptions{Headers: headers, Now: clockAt(signedAt), Expires: 2 * time.Hour}))
 		return req
 	}
 	cases := []struct {
@@ -263,7 +263,7 @@ func TestVerifyCavageWindow(t *testing.T) {
 			if c.name == "no required headers" {
 				req.Header.Del("Date")
 			}
-			c.policy.Now = fixedClock(signedAt.Add(c.offset))
+			c.policy.Now = clockAt(signedAt.Add(c.offset))
 			_, err := VerifyCavage(context.Background(), req, nil, resolver, c.policy)
 			if c.want == nil {
 				require.NoError(t, err)
@@ -276,14 +276,14 @@ func TestVerifyCavageWindow(t *testing.T) {
 
 func TestVerifyCavageQueryQuirk(t *testing.T) {
 	rsaKey := readPrivateKey(t, "mastodon/bob.priv.pem")
-	resolver := staticResolver{"k": {KeyID: "k", Key: rsaKey.Public()}}
+	resolver := keyTable{"k": {KeyID: "k", Key: rsaKey.Public()}}
 	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 	// Signed without the query, sent with it.
 	req := httptest.NewRequest("GET", "https://b.example/outbox", nil)
-	require.NoError(t, SignCavage(req, nil, SigningKey{KeyID: "k", Key: rsaKey}, CavageOptions{Now: fixedClock(now)}))
+	require.NoError(t, SignCavage(req, nil, SigningKey{KeyID: "k", Key: rsaKey}, CavageOptions{Now: clockAt(now)}))
 	req.URL.RawQuery = "page=true"
-	_, err := VerifyCavage(context.Background(), req, nil, resolver, CavagePolicy{Now: fixedClock(now)})
+	_, err := VerifyCavage(context.Background(), req, nil, resolver, CavagePolicy{Now: clockAt(now)})
 	require.NoError(t, err)
-	_, err = VerifyCavage(context.Background(), req, nil, resolver, CavagePolicy{Now: fixedClock(now), StrictRequestTarget: true})
+	_, err = VerifyCavage(context.Background(), req, nil, resolver, CavagePolicy{Now: clockAt(now), StrictRequestTarget: true})
 	require.ErrorIs(t, err, ErrBadSignature)
 }

@@ -46,7 +46,7 @@ func (c *countingResolver) set(keyID string, k ed25519.PublicKey) {
 	c.keys[keyID] = k
 }
 
-func newKey(t *testing.T) (ed25519.PublicKey, ed25519.PrivateKey) {
+func genEd25519(t *testing.T) (ed25519.PublicKey, ed25519.PrivateKey) {
 	pub, priv, err := ed25519.GenerateKey(nil)
 	require.NoError(t, err)
 	return pub, priv
@@ -54,8 +54,8 @@ func newKey(t *testing.T) (ed25519.PublicKey, ed25519.PrivateKey) {
 
 func TestCachingResolver(t *testing.T) {
 	ctx := context.Background()
-	k1, _ := newKey(t)
-	k2, _ := newKey(t)
+	k1, _ := genEd25519(t)
+	k2, _ := genEd25519(t)
 	up := &countingResolver{keys: map[string]ed25519.PublicKey{"a": k1}}
 	now := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	c := &CachingResolver{Resolver: up, Now: func() time.Time { return now }, MaxEntries: 2}
@@ -121,7 +121,7 @@ func TestCachingResolver(t *testing.T) {
 }
 
 func TestCachingResolverSharesFetches(t *testing.T) {
-	k1, _ := newKey(t)
+	k1, _ := genEd25519(t)
 	up := &countingResolver{keys: map[string]ed25519.PublicKey{"a": k1}, gate: make(chan struct{})}
 	c := &CachingResolver{Resolver: up}
 	var wg sync.WaitGroup
