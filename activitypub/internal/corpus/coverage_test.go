@@ -144,6 +144,7 @@ var coverage = []struct {
 	{"Question oneOf", []string{"mastodon-question-oneof", "misskey-question"}, all(is("type", "Question"), has("oneOf.name"), has("oneOf.replies.totalItems"))},
 	{"Question anyOf", []string{"mastodon-question-anyof"}, all(is("type", "Question"), has("anyOf.name"))},
 	{"GoToSocial Note with interactionPolicy", []string{"gotosocial-note", "gotosocial-note-followers-only"}, all(is("type", "Note"), has("interactionPolicy.canReply.automaticApproval"))},
+	{"GoToSocial interactionPolicy with canQuote", []string{"gotosocial-note-followers-only"}, has("interactionPolicy.canQuote.automaticApproval")},
 	{"Misskey extensions", []string{"misskey-note-quote"}, all(has("_misskey_content"), has("_misskey_quote"), has("quoteUrl"), is("source.mediaType", "text/x.misskeymarkdown"))},
 	{"Misskey isCat", []string{"misskey-actor-cat"}, is("isCat", true)},
 	{"Akkoma quoteUri", []string{"akkoma-note-quote"}, has("quoteUri")},
@@ -184,6 +185,7 @@ var coverage = []struct {
 	{"OrderedCollection outbox", []string{"mastodon-outbox"}, all(is("type", "OrderedCollection"), has("totalItems"), isString("first"))},
 	{"OrderedCollectionPage", []string{"mastodon-outbox-page", "mastodon-followers-page"}, all(is("type", "OrderedCollectionPage"), has("orderedItems"), has("partOf"))},
 	{"Collection of followers", []string{"lemmy-group-followers"}, all(is("type", "Collection"), has("totalItems"))},
+	{"Collection without id", []string{"gotosocial-followers"}, all(is("type", "Collection"), has("items"), not(has("id")))},
 	{"CollectionPage", []string{"mastodon-replies-page"}, all(is("type", "CollectionPage"), has("items"))},
 
 	// Addressing.
