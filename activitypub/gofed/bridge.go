@@ -24,7 +24,7 @@ var ErrNilValue = errors.New("gofed: nil value")
 // not know (sensitive, sharedInbox, quote posts, ...) as unknown properties
 // and writes them back when serializing. A type go-fed does not know
 // (Hashtag at the top level, EmojiReact, QuoteAuthorization) fails with
-// go-fed's "unhandled" error, which streams.IsUnmatchedErr recognises.
+// an error wrapping streams.ErrUnhandledType.
 func ToType(ctx context.Context, o *vocab.Object) (gfvocab.Type, error) {
 	if o == nil {
 		return nil, ErrNilValue
@@ -52,8 +52,13 @@ func Parse(ctx context.Context, data []byte) (gfvocab.Type, error) {
 
 // FromType converts a go-fed value to a vocab Object: the value is
 // serialized with streams.Serialize and the JSON decoded by d (a zero
-// Decoder when d is nil). go-fed names its vocabularies in "@context" by
-// their namespace URLs, which the decoder recognises without JSON-LD.
+// Decoder when d is nil).
+//
+// go-fed writes "@context" as the list of its vocabularies' namespace URLs
+// (such as "http://joinmastodon.org/ns"), which are not context documents,
+// and writes every term of them unprefixed. FromType replaces that list with
+// vocab.DefaultContext, which declares those terms the same way, so the
+// result carries the context vocab writes itself.
 func FromType(ctx context.Context, t gfvocab.Type, d *vocab.Decoder) (*vocab.Object, error) {
 	if t == nil {
 		return nil, ErrNilValue
@@ -62,6 +67,7 @@ func FromType(ctx context.Context, t gfvocab.Type, d *vocab.Decoder) (*vocab.Obj
 	if err != nil {
 		return nil, fmt.Errorf("gofed: serializing: %w", err)
 	}
+	m["@context"] = json.RawMessage(vocab.DefaultContext)
 	data, err := json.Marshal(m)
 	if err != nil {
 		return nil, fmt.Errorf("gofed: %w", err)
