@@ -306,6 +306,11 @@ func (c *Client) hostMetaURL(ctx context.Context, r Resource, tried string) stri
 //     server on social.example.com) is looked up in turn and must confirm
 //     itself and the same actor.
 //
+// The actor may live on another host than the account; WebFinger only
+// says where the account points. Before believing that an actor document
+// fetched from res.Actor belongs to the account, check the reverse
+// direction with [Client.VerifyActor], as Mastodon does.
+//
 // Failures wrap [ErrInvalidAddress], [ErrNotFound], [ErrGone],
 // [ErrBadResponse], [ErrMismatch], [ErrPrivateAddress] and the like.
 func (c *Client) Resolve(ctx context.Context, address string) (*Result, error) {

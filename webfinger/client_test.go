@@ -168,24 +168,6 @@ func TestResolveSplitDomain(t *testing.T) {
 		})
 	}
 
-	t.Run("round trip", func(t *testing.T) {
-		res, err := c.VerifyActor(t.Context(), "https://social.example.com/users/alice", "alice")
-		require.NoError(t, err)
-		assert.Equal(t, "alice@example.com", res.Account())
-
-		_, err = c.VerifyActor(t.Context(), "https://social.example.com/users/mallory", "alice")
-		require.ErrorIs(t, err, ErrMismatch)
-
-		_, err = c.VerifyActor(t.Context(), "https://social.example.com/users/alice", "bob")
-		require.ErrorIs(t, err, ErrNotFound)
-
-		_, err = c.VerifyActor(t.Context(), "not a url", "alice")
-		require.ErrorIs(t, err, ErrInvalidAddress)
-		_, err = c.VerifyActor(t.Context(), "https://social.example.com/users/alice", "")
-		require.ErrorIs(t, err, ErrInvalidAddress)
-		_, err = c.VerifyActor(t.Context(), "https://social.example.com/users/alice", "al ice")
-		require.ErrorIs(t, err, ErrInvalidAddress)
-	})
 }
 
 func TestResolveHostMetaFallback(t *testing.T) {

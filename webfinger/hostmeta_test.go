@@ -84,3 +84,19 @@ func TestParseHostMetaHostile(t *testing.T) {
 		})
 	}
 }
+
+func FuzzParseHostMeta(f *testing.F) {
+	_, body := readFixture(f, "fixture-localdomain-hostmeta.txt")
+	f.Add(body)
+	f.Add([]byte(`{"links":[{"rel":"lrdd","template":"https://example.com/.well-known/webfinger?resource={uri}"}]}`))
+	f.Add([]byte(`<XRD><Link rel="lrdd" template="https://x/{uri}"/></XRD>`))
+	f.Add([]byte(`<?xml version="1.0"?><!DOCTYPE XRD [<!ENTITY a "aaaa">]><XRD/>`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		tmpl, err := ParseHostMeta(data)
+		if err != nil {
+			require.ErrorIs(t, err, ErrBadResponse)
+			return
+		}
+		require.Contains(t, tmpl, "{uri}")
+	})
+}
