@@ -10,7 +10,6 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -354,116 +353,6 @@ func TestRFC9421AppendixB4(t *testing.T) {
 	}
 }
 
-// TestRFC9421ComponentParameters checks sf, key and bs against the
-// examples of RFC 9421 §2.1.1 to §2.1.3.
-func TestRFC9421ComponentParameters(t *testing.T) {
-	h := http.Header{}
-	h.Add("Example-Dict", " a=1,    b=2;x=1;y=2,   c=(a   b   c)")
-	h.Add("Example-Header", "value, with, lots")
-	h.Add("Example-Header", "of, commas")
-	h.Add("Example-Dict2", "a=1, b")
-	h.Add("Example-List", "1,   2")
-	h.Add("Example-List", "(a b);q=0.50")
-	m := &message{header: h, url: mustURL(t, "https://example.com/"), scheme: "https", contentLength: -1}
-	tests := []struct {
-		spec, want string
-		err        error
-	}{
-		{"example-dict", "a=1,    b=2;x=1;y=2,   c=(a   b   c)", nil},
-		{"example-dict;sf", "a=1, b=2;x=1;y=2, c=(a b c)", nil},
-		{`example-dict;key="a"`, "1", nil},
-		{`example-dict;key="b"`, "2;x=1;y=2", nil},
-		{`example-dict;key="c"`, "(a b c)", nil},
-		{`example-dict;key="d"`, "", ErrMissingHeader},
-		{`example-dict2;key="b"`, "?1", nil},
-		{"example-header", "value, with, lots, of, commas", nil},
-		{"example-header;bs", ":dmFsdWUsIHdpdGgsIGxvdHM=:, :b2YsIGNvbW1hcw==:", nil},
-		{"example-header;sf", "value, with, lots, of, commas", nil},
-		{`example-header;key="a"`, "", ErrMissingHeader},
-		{`example-list;key="a"`, "", ErrMalformed},
-		{"example-list;sf", "1, 2, (a b);q=0.5", nil},
-		{"example-list;bs", ":MSwgICAy:, :KGEgYik7cT0wLjUw:", nil},
-		{"missing", "", ErrMissingHeader},
-	}
-	for _, tt := range tests {
-		t.Run(tt.spec, func(t *testing.T) {
-			c, err := parseComponent(tt.spec)
-			require.NoError(t, err)
-			got, err := m.value(c)
-			if tt.err != nil {
-				assert.ErrorIs(t, err, tt.err)
-				return
-			}
-			require.NoError(t, err)
-			assert.Equal(t, tt.want, got)
-		})
-	}
-}
-
-// TestRFC9421DerivedComponents checks the derived components against the
-// examples of RFC 9421 §2.2.
-func TestRFC9421DerivedComponents(t *testing.T) {
-	req, err := http.NewRequest(http.MethodPost, "https://WWW.Example.com:443/path?param=value&foo=bar&baz=batman&qux=", nil)
-	require.NoError(t, err)
-	m := requestMessage(req, "")
-	tests := []struct{ spec, want string }{
-		{"@method", "POST"},
-		{"@target-uri", "https://www.example.com/path?param=value&foo=bar&baz=batman&qux="},
-		{"@authority", "www.example.com"},
-		{"@scheme", "https"},
-		{"@request-target", "/path?param=value&foo=bar&baz=batman&qux="},
-		{"@path", "/path"},
-		{"@query", "?param=value&foo=bar&baz=batman&qux="},
-		{`@query-param;name="baz"`, "batman"},
-		{`@query-param;name="qux"`, ""},
-		{`@query-param;name="param"`, "value"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.spec, func(t *testing.T) {
-			c, err := parseComponent(tt.spec)
-			require.NoError(t, err)
-			got, err := m.value(c)
-			require.NoError(t, err)
-			assert.Equal(t, tt.want, got)
-		})
-	}
-
-	req2, err := http.NewRequest(http.MethodGet, "http://example.com:80/parameters?var=this%20is%20a%20big%0Amultiline%20value&bar=with+plus+whitespace&fa%C3%A7ade%22%3A%20=something&dup=1&dup=2", nil)
-	require.NoError(t, err)
-	m2 := requestMessage(req2, "")
-	for spec, want := range map[string]string{
-		`@query-param;name="var"`:                  "this%20is%20a%20big%0Amultiline%20value",
-		`@query-param;name="bar"`:                  "with%20plus%20whitespace",
-		`@query-param;name="fa%C3%A7ade%22%3A%20"`: "something",
-		"@authority":                               "example.com",
-		"@query":                                   "?var=this%20is%20a%20big%0Amultiline%20value&bar=with+plus+whitespace&fa%C3%A7ade%22%3A%20=something&dup=1&dup=2",
-	} {
-		c, err := parseComponent(spec)
-		require.NoError(t, err)
-		got, err := m2.value(c)
-		require.NoError(t, err, spec)
-		assert.Equal(t, want, got, spec)
-	}
-	for spec, want := range map[string]error{
-		`@query-param;name="dup"`:  ErrMalformed,
-		`@query-param;name="none"`: ErrMissingHeader,
-		"@status":                  ErrMalformed,
-	} {
-		c, err := parseComponent(spec)
-		require.NoError(t, err)
-		_, err = m2.value(c)
-		assert.ErrorIs(t, err, want, spec)
-	}
-
-	noQuery := requestMessage(httptestRequest(t, "GET", "https://example.com"), "")
-	for spec, want := range map[string]string{"@path": "/", "@query": "?", "@request-target": "/"} {
-		c, _ := parseComponent(spec)
-		got, err := noQuery.value(c)
-		require.NoError(t, err)
-		assert.Equal(t, want, got, spec)
-	}
-}
-
 func TestRFC9421ResponseWithRequest(t *testing.T) {
 	keys := vectorKeys(t)
 	req, reqBody := readRequest(t, "B.2-test-request.http")
@@ -487,18 +376,4 @@ func TestRFC9421ResponseWithRequest(t *testing.T) {
 
 	_, err = VerifyResponseRFC9421(context.Background(), resp, bytes.ToUpper(body), keys.resolver(), vectorPolicy(""))
 	assert.Error(t, err)
-}
-
-func mustURL(t testing.TB, s string) *url.URL {
-	t.Helper()
-	u, err := url.Parse(s)
-	require.NoError(t, err)
-	return u
-}
-
-func httptestRequest(t testing.TB, method, target string) *http.Request {
-	t.Helper()
-	req, err := http.NewRequest(method, target, nil)
-	require.NoError(t, err)
-	return req
 }

@@ -362,21 +362,3 @@ func FuzzVerifyRFC9421(f *testing.F) {
 	})
 }
 
-// FuzzParseComponent checks that any component identifier either fails
-// cleanly or yields a value or an error from a message.
-func FuzzParseComponent(f *testing.F) {
-	for _, s := range []string{"@method", `@query-param;name="Pet"`, `"example-dict";key="a"`, "content-digest;sf", "x;bs", "@status;req", `"@path";tr`, "", ";", `"\"`} {
-		f.Add(s)
-	}
-	resp := &http.Response{StatusCode: 200, Header: http.Header{"Example-Dict": {"a=1, b=(1 2)"}}, Request: httptest.NewRequest(http.MethodGet, "https://example.com/a?Pet=dog", nil)}
-	m := responseMessage(resp, "https")
-	f.Fuzz(func(t *testing.T, spec string) {
-		c, err := parseComponent(spec)
-		if err != nil {
-			return
-		}
-		_, _ = m.value(c)
-		_, _ = m.request.value(c)
-		_ = c.String()
-	})
-}
