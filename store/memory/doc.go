@@ -1,0 +1,29 @@
+// Package memory is an in-memory implementation of the store contract, for
+// tests and throwaway bots. Everything is lost when the process exits.
+//
+// # Getting started
+//
+//	s := memory.New()
+//	defer s.Close()
+//	added, err := s.AddToCollection(ctx, outboxIRI, noteIRI)
+//
+// A [*Store] satisfies [store.Store] and the optional [store.JobNotifier];
+// it does not offer [store.Transactor]. It passes the conformance suite
+// [github.com/starling-fed/starling/store/storetest], which its own tests run:
+//
+//	func TestConformance(t *testing.T) {
+//		storetest.Run(t, func(t *testing.T) store.Store {
+//			s := memory.New()
+//			t.Cleanup(func() { s.Close() })
+//			return s
+//		})
+//	}
+//
+// # Costs
+//
+// Each concern has its own mutex. Claiming pops due jobs off a heap and
+// never looks at jobs that are not due; an activity's bytes are kept once
+// however many inboxes it is queued for, so a queued job costs well under
+// 300 bytes (see TestMemoryPerQueuedJob). Listing pages and counting
+// followers walk the relevant lists and are meant for modest sizes.
+package memory

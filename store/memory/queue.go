@@ -1,0 +1,587 @@
+package memory
+
+import (
+	"bytes"
+	"container/heap"
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/starling-fed/starling/store"
+)
+
+// The queue keeps each job small (the budget is 300 bytes per queued job,
+// inbox string included): times are Unix nanoseconds, the activity's bytes,
+// id, sender and enqueue time are shared by all jobs of one Enqueue call
+// through a *batch, and the host and ordering key are shared entries.
+
+// payload is an activity's bytes, kept once while jobs refer to it.
+type payload struct {
+	id   string
+	data []byte
+	refs int // live jobs
+}
+
+// batch holds what all jobs of one Enqueue call share.
+type batch struct {
+	p       *payload
+	sender  string
+	created int64
+}
+
+// hostEntry counts the jobs of one host.
+type hostEntry struct {
+	host   string
+	counts store.QueueCounts
+}
+
+// orderKey names an ordering queue.
+type orderKey struct{ key, inbox string }
+
+// orderQueue lists, in id order, the pending and leased jobs sharing an
+// ordering key and inbox. Only its head may be claimed.
+type orderQueue struct {
+	k    orderKey
+	jobs []*job
+}
+
+// Job states, packed.
+const (
+	statePending uint8 = iota
+	stateLeased
+	stateDead
+)
+
+var stateNames = [...]store.JobState{store.JobPending, store.JobLeased, store.JobDead}
+
+type job struct {
+	id         int64
+	b          *batch
+	inbox      string
+	hc         *hostEntry
+	oq         *orderQueue // nil without an ordering key
+	lastError  string
+	next       int64 // NextAttempt
+	leaseUntil int64
+	attempts   int32
+	heapIdx    int32 // index in the due heap, -1 if not in it
+	state      uint8
+}
+
+// due is when the job may next be claimed.
+func (j *job) due() int64 {
+	if j.state == stateLeased {
+		return j.leaseUntil
+	}
+	return j.next
+}
+
+// dueHeap orders claimable jobs by due time, then id.
+type dueHeap []*job
+
+func (h dueHeap) Len() int { return len(h) }
+func (h dueHeap) Less(a, b int) bool {
+	if da, db := h[a].due(), h[b].due(); da != db {
+		return da < db
+	}
+	return h[a].id < h[b].id
+}
+func (h dueHeap) Swap(a, b int) {
+	h[a], h[b] = h[b], h[a]
+	h[a].heapIdx, h[b].heapIdx = int32(a), int32(b)
+}
+func (h *dueHeap) Push(x any) {
+	j := x.(*job)
+	j.heapIdx = int32(len(*h))
+	*h = append(*h, j)
+}
+func (h *dueHeap) Pop() any {
+	old := *h
+	j := old[len(old)-1]
+	old[len(old)-1] = nil
+	*h = old[:len(old)-1]
+	j.heapIdx = -1
+	return j
+}
+
+// dedupKey names a job by activity and inbox.
+type dedupKey struct {
+	p     *payload
+	inbox string
+}
+
+type queueState struct {
+	mu       sync.Mutex
+	lastID   int64
+	byID     map[int64]*job
+	due      dueHeap
+	payloads map[string]*payload
+	dedup    map[dedupKey]struct{}
+	hosts    map[string]*hostEntry
+	orders   map[orderKey]*orderQueue
+	dead     []int64 // ids of dead jobs, ascending
+	counts   store.QueueCounts
+
+	hostMu     sync.Mutex
+	hostStates map[string]*store.HostState
+
+	notifyMu  sync.Mutex
+	notifiers map[chan struct{}]struct{}
+	closed    chan struct{}
+}
+
+func (q *queueState) init() {
+	q.byID = map[int64]*job{}
+	q.payloads = map[string]*payload{}
+	q.dedup = map[dedupKey]struct{}{}
+	q.hosts = map[string]*hostEntry{}
+	q.orders = map[orderKey]*orderQueue{}
+	q.hostStates = map[string]*store.HostState{}
+	q.notifiers = map[chan struct{}]struct{}{}
+	q.closed = make(chan struct{})
+}
+
+// count adds delta to the counts of state for j's host and in total.
+func (q *queueState) count(j *job, state uint8, delta int) {
+	for _, c := range []*store.QueueCounts{&q.counts, &j.hc.counts} {
+		switch state {
+		case statePending:
+			c.Pending += delta
+		case stateLeased:
+			c.Leased += delta
+		case stateDead:
+			c.Dead += delta
+		}
+	}
+}
+
+// setState moves j to state, keeping the counts.
+func (q *queueState) setState(j *job, state uint8) {
+	q.count(j, j.state, -1)
+	j.state = state
+	q.count(j, state, +1)
+}
+
+// export returns j as a store.Job.
+func (q *queueState) export(j *job) store.Job {
+	out := store.Job{
+		ID:          j.id,
+		ActivityID:  j.b.p.id,
+		Activity:    bytes.Clone(j.b.p.data),
+		Inbox:       j.inbox,
+		Host:        j.hc.host,
+		Sender:      j.b.sender,
+		State:       stateNames[j.state],
+		Attempts:    int(j.attempts),
+		NextAttempt: time.Unix(0, j.next).UTC(),
+		LastError:   j.lastError,
+		Created:     time.Unix(0, j.b.created).UTC(),
+	}
+	if j.oq != nil {
+		out.OrderingKey = j.oq.k.key
+	}
+	if j.state == stateLeased {
+		out.LeaseUntil = time.Unix(0, j.leaseUntil).UTC()
+	}
+	return out
+}
+
+// Enqueue implements [store.Queue].
+func (s *Store) Enqueue(ctx context.Context, b store.Batch) (int, error) {
+	if err := validateIRIs("activity", b.ActivityID, "sender", b.Sender); err != nil {
+		return 0, err
+	}
+	if err := wrapDoc("activity "+b.ActivityID, b.Activity); err != nil {
+		return 0, err
+	}
+	hosts := make([]string, len(b.Inboxes))
+	for i, in := range b.Inboxes {
+		h, err := store.HostOf(in)
+		if err != nil {
+			return 0, fmt.Errorf("memory: inbox: %w", err)
+		}
+		hosts[i] = h
+	}
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	if len(b.Inboxes) == 0 {
+		return 0, nil
+	}
+	next := b.Now
+	if b.NotBefore.After(next) {
+		next = b.NotBefore
+	}
+
+	q := &s.queue
+	q.mu.Lock()
+	p := q.payloads[b.ActivityID]
+	if p == nil {
+		p = &payload{id: b.ActivityID, data: bytes.Clone(b.Activity)}
+	} else if !bytes.Equal(p.data, b.Activity) {
+		q.mu.Unlock()
+		return 0, fmt.Errorf("memory: activity %q is queued with other bytes: %w", b.ActivityID, store.ErrConflict)
+	}
+	bt := &batch{p: p, sender: b.Sender, created: b.Now.UnixNano()}
+	added := 0
+	for i, in := range b.Inboxes {
+		dk := dedupKey{p, in}
+		if _, dup := q.dedup[dk]; dup {
+			continue
+		}
+		q.dedup[dk] = struct{}{}
+		hc := q.hosts[hosts[i]]
+		if hc == nil {
+			hc = &hostEntry{host: hosts[i]}
+			q.hosts[hosts[i]] = hc
+		}
+		q.lastID++
+		j := &job{id: q.lastID, b: bt, inbox: in, hc: hc, next: next.UnixNano(), heapIdx: -1, state: statePending}
+		q.byID[j.id] = j
+		q.count(j, statePending, +1)
+		p.refs++
+		added++
+		if b.OrderingKey != "" {
+			k := orderKey{b.OrderingKey, in}
+			oq := q.orders[k]
+			if oq == nil {
+				oq = &orderQueue{k: k}
+				q.orders[k] = oq
+			}
+			j.oq = oq
+			oq.jobs = append(oq.jobs, j)
+			if len(oq.jobs) > 1 {
+				continue // held back behind the head
+			}
+		}
+		heap.Push(&q.due, j)
+	}
+	if added > 0 {
+		q.payloads[b.ActivityID] = p
+	}
+	q.mu.Unlock()
+	if added > 0 {
+		q.notify()
+	}
+	return added, nil
+}
+
+// Claim implements [store.Queue]. It pops due jobs off a heap ordered by
+// due time, so it never looks at jobs that are not due.
+func (s *Store) Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]store.Job, error) {
+	if lease <= 0 || limit <= 0 {
+		return nil, invalid("lease %v and limit %d must be positive", lease, limit)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	n, until := now.UnixNano(), now.Add(lease).UnixNano()
+	q := &s.queue
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	var out []store.Job
+	for len(out) < limit && len(q.due) > 0 && q.due[0].due() <= n {
+		j := q.due[0]
+		q.setState(j, stateLeased)
+		j.attempts++
+		j.leaseUntil = until
+		heap.Fix(&q.due, 0)
+		out = append(out, q.export(j))
+	}
+	return out, nil
+}
+
+// leased returns the job if claimed holds its current lease.
+func (q *queueState) leased(claimed store.Job) (*job, error) {
+	j := q.byID[claimed.ID]
+	if j == nil || j.state != stateLeased || int(j.attempts) != claimed.Attempts {
+		return nil, fmt.Errorf("memory: job %d attempt %d: %w", claimed.ID, claimed.Attempts, store.ErrLeaseLost)
+	}
+	return j, nil
+}
+
+// leaveOrder takes j out of its ordering queue and lets the next job in.
+func (q *queueState) leaveOrder(j *job) {
+	oq := j.oq
+	if oq == nil {
+		return
+	}
+	i := slices.Index(oq.jobs, j)
+	if i < 0 {
+		return
+	}
+	oq.jobs = slices.Delete(oq.jobs, i, i+1)
+	if len(oq.jobs) == 0 {
+		delete(q.orders, oq.k)
+		return
+	}
+	if i == 0 && oq.jobs[0].heapIdx < 0 {
+		heap.Push(&q.due, oq.jobs[0])
+	}
+}
+
+// joinOrder puts a requeued job back into its ordering queue by id.
+func (q *queueState) joinOrder(j *job) bool {
+	k := j.oq.k
+	oq := q.orders[k]
+	if oq == nil {
+		oq = &orderQueue{k: k}
+		q.orders[k] = oq
+	}
+	j.oq = oq
+	i, _ := slices.BinarySearchFunc(oq.jobs, j.id, func(e *job, id int64) int { return cmpInt(e.id, id) })
+	oq.jobs = slices.Insert(oq.jobs, i, j)
+	if i == 0 && len(oq.jobs) > 1 {
+		if old := oq.jobs[1]; old.heapIdx >= 0 {
+			heap.Remove(&q.due, int(old.heapIdx))
+		}
+	}
+	return i == 0
+}
+
+// remove forgets j entirely.
+func (q *queueState) remove(j *job) {
+	if j.heapIdx >= 0 {
+		heap.Remove(&q.due, int(j.heapIdx))
+	}
+	if j.state == stateDead {
+		q.unbury(j.id)
+	} else {
+		q.leaveOrder(j)
+	}
+	q.count(j, j.state, -1)
+	delete(q.byID, j.id)
+	delete(q.dedup, dedupKey{j.b.p, j.inbox})
+	p := j.b.p
+	p.refs--
+	if p.refs == 0 {
+		delete(q.payloads, p.id)
+	}
+	if j.hc.counts.Total() == 0 {
+		delete(q.hosts, j.hc.host)
+	}
+}
+
+// unbury drops id from the dead index.
+func (q *queueState) unbury(id int64) {
+	if i, ok := slices.BinarySearch(q.dead, id); ok {
+		q.dead = slices.Delete(q.dead, i, i+1)
+	}
+}
+
+// Complete implements [store.Queue].
+func (s *Store) Complete(ctx context.Context, claimed store.Job) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	q := &s.queue
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	j, err := q.leased(claimed)
+	if err != nil {
+		return err
+	}
+	q.remove(j)
+	return nil
+}
+
+// Retry implements [store.Queue].
+func (s *Store) Retry(ctx context.Context, claimed store.Job, next time.Time, lastErr string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	q := &s.queue
+	q.mu.Lock()
+	j, err := q.leased(claimed)
+	if err != nil {
+		q.mu.Unlock()
+		return err
+	}
+	q.setState(j, statePending)
+	j.next = next.UnixNano()
+	j.leaseUntil = 0
+	j.lastError = lastErr
+	if j.heapIdx >= 0 {
+		heap.Fix(&q.due, int(j.heapIdx))
+	}
+	q.mu.Unlock()
+	q.notify()
+	return nil
+}
+
+// Bury implements [store.Queue].
+func (s *Store) Bury(ctx context.Context, claimed store.Job, lastErr string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	q := &s.queue
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	j, err := q.leased(claimed)
+	if err != nil {
+		return err
+	}
+	if j.heapIdx >= 0 {
+		heap.Remove(&q.due, int(j.heapIdx))
+	}
+	q.leaveOrder(j)
+	q.setState(j, stateDead)
+	j.leaseUntil = 0
+	j.lastError = lastErr
+	i, _ := slices.BinarySearch(q.dead, j.id)
+	q.dead = slices.Insert(q.dead, i, j.id)
+	return nil
+}
+
+// Job implements [store.Queue].
+func (s *Store) Job(ctx context.Context, id int64) (store.Job, error) {
+	if err := ctx.Err(); err != nil {
+		return store.Job{}, err
+	}
+	q := &s.queue
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	j := q.byID[id]
+	if j == nil {
+		return store.Job{}, notFound("job", fmt.Sprint(id))
+	}
+	return q.export(j), nil
+}
+
+// deadScope scopes dead-letter cursors.
+const deadScope = "dead-jobs"
+
+// DeadJobs implements [store.Queue].
+func (s *Store) DeadJobs(ctx context.Context, cursor string, limit int) ([]store.Job, string, error) {
+	limit, err := checkLimit(limit)
+	if err != nil {
+		return nil, "", err
+	}
+	before, err := decodeBefore(cursor, deadScope)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, "", err
+	}
+	q := &s.queue
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	i, _ := slices.BinarySearch(q.dead, before)
+	var out []store.Job
+	for i--; i >= 0 && len(out) < limit; i-- {
+		out = append(out, q.export(q.byID[q.dead[i]]))
+	}
+	next := ""
+	if i >= 0 {
+		next = store.EncodeCursor(store.Cursor{Scope: deadScope, Position: q.dead[i+1]})
+	}
+	return out, next, nil
+}
+
+// Requeue implements [store.Queue].
+func (s *Store) Requeue(ctx context.Context, id int64, next time.Time) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	q := &s.queue
+	q.mu.Lock()
+	j := q.byID[id]
+	switch {
+	case j == nil:
+		q.mu.Unlock()
+		return notFound("job", fmt.Sprint(id))
+	case j.state != stateDead:
+		q.mu.Unlock()
+		return fmt.Errorf("memory: job %d is %s, not dead: %w", id, stateNames[j.state], store.ErrConflict)
+	}
+	q.unbury(id)
+	q.setState(j, statePending)
+	j.next = next.UnixNano()
+	if j.oq == nil || q.joinOrder(j) {
+		heap.Push(&q.due, j)
+	}
+	q.mu.Unlock()
+	q.notify()
+	return nil
+}
+
+// DeleteJob implements [store.Queue].
+func (s *Store) DeleteJob(ctx context.Context, id int64) (bool, error) {
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	q := &s.queue
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	j := q.byID[id]
+	if j == nil {
+		return false, nil
+	}
+	q.remove(j)
+	return true, nil
+}
+
+// CountJobs implements [store.Queue].
+func (s *Store) CountJobs(ctx context.Context, host string) (store.QueueCounts, error) {
+	if err := ctx.Err(); err != nil {
+		return store.QueueCounts{}, err
+	}
+	q := &s.queue
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if host == "" {
+		return q.counts, nil
+	}
+	if hc := q.hosts[host]; hc != nil {
+		return hc.counts, nil
+	}
+	return store.QueueCounts{}, nil
+}
+
+func cloneHostState(h *store.HostState) store.HostState {
+	c := *h
+	c.Failures = slices.Clone(h.Failures)
+	c.FailureDays = slices.Clone(h.FailureDays)
+	return c
+}
+
+// HostState implements [store.Queue].
+func (s *Store) HostState(ctx context.Context, host string) (store.HostState, error) {
+	if err := ctx.Err(); err != nil {
+		return store.HostState{}, err
+	}
+	q := &s.queue
+	q.hostMu.Lock()
+	defer q.hostMu.Unlock()
+	if h := q.hostStates[host]; h != nil {
+		return cloneHostState(h), nil
+	}
+	return store.HostState{Host: host}, nil
+}
+
+// UpdateHostState implements [store.Queue]. update runs under the lock.
+func (s *Store) UpdateHostState(ctx context.Context, host string, update func(*store.HostState) error) error {
+	if host == "" {
+		return invalid("empty host")
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	q := &s.queue
+	q.hostMu.Lock()
+	defer q.hostMu.Unlock()
+	h := store.HostState{Host: host}
+	if old := q.hostStates[host]; old != nil {
+		h = cloneHostState(old)
+	}
+	if err := update(&h); err != nil {
+		return err
+	}
+	h.Host = host
+	c := cloneHostState(&h)
+	q.hostStates[host] = &c
+	return nil
+}

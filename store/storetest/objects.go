@@ -1,0 +1,165 @@
+package storetest
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/starling-fed/starling/store"
+)
+
+// note returns a Note object stored under id.
+func note(id string, local bool, content string) store.Object {
+	o := store.Object{
+		IRI:      id,
+		Type:     "Note",
+		Document: fmt.Appendf(nil, `{"id":%q,  "type":"Note","content":%q}`, id, content),
+		Local:    local,
+		Updated:  t0,
+	}
+	if !local {
+		o.Fetched = at(-time.Minute)
+	}
+	return o
+}
+
+func assertObject(t *testing.T, want, got store.Object) {
+	t.Helper()
+	assert.Equal(t, want.IRI, got.IRI, "IRI")
+	assert.Equal(t, want.Type, got.Type, "Type")
+	assert.True(t, bytes.Equal(want.Document, got.Document), "Document must come back byte for byte:\nwant %s\ngot  %s", want.Document, got.Document)
+	assert.Equal(t, want.Local, got.Local, "Local")
+	assert.True(t, want.Fetched.Equal(got.Fetched), "Fetched: want %v, got %v", want.Fetched, got.Fetched)
+	assert.True(t, want.Updated.Equal(got.Updated), "Updated: want %v, got %v", want.Updated, got.Updated)
+}
+
+var objectRules = []rule{
+	{"PutObject then GetObject round-trips every field", func(t *testing.T, s store.Store) {
+		for _, o := range []store.Object{note(alice+"/notes/1", true, "hi"), note(carol+"/notes/1", false, "hello")} {
+			require.NoError(t, s.PutObject(ctx(t), o))
+			got, err := s.GetObject(ctx(t), o.IRI)
+			require.NoError(t, err)
+			assertObject(t, o, got)
+		}
+	}},
+	{"PutObject replaces the stored object", func(t *testing.T, s store.Store) {
+		o := note(carol+"/notes/1", false, "v1")
+		require.NoError(t, s.PutObject(ctx(t), o))
+		o2 := note(o.IRI, false, "v2")
+		o2.Fetched, o2.Updated = at(time.Hour), at(time.Hour)
+		require.NoError(t, s.PutObject(ctx(t), o2))
+		got, err := s.GetObject(ctx(t), o.IRI)
+		require.NoError(t, err)
+		assertObject(t, o2, got)
+	}},
+	{"GetObject of an unknown IRI is ErrNotFound", func(t *testing.T, s store.Store) {
+		_, err := s.GetObject(ctx(t), alice+"/notes/404")
+		assert.ErrorIs(t, err, store.ErrNotFound)
+		assert.ErrorIs(t, err, fs.ErrNotExist)
+		assert.NotErrorIs(t, err, store.ErrGone)
+	}},
+	{"DeleteObject leaves a Tombstone that GetObject returns with ErrGone", func(t *testing.T, s store.Store) {
+		o := note(alice+"/notes/1", true, "bye")
+		require.NoError(t, s.PutObject(ctx(t), o))
+		deleted := at(time.Hour)
+		require.NoError(t, s.DeleteObject(ctx(t), o.IRI, deleted))
+		got, err := s.GetObject(ctx(t), o.IRI)
+		require.ErrorIs(t, err, store.ErrGone)
+		assert.NotErrorIs(t, err, store.ErrNotFound, "a tombstone is gone, not missing")
+		assert.Equal(t, o.IRI, got.IRI)
+		assert.Equal(t, "Tombstone", got.Type)
+		assert.Equal(t, "Note", got.FormerType)
+		assert.True(t, deleted.Equal(got.Deleted), "Deleted: want %v, got %v", deleted, got.Deleted)
+		assert.Equal(t, string(store.TombstoneDocument(o.IRI, "Note", deleted)), string(got.Document),
+			"the Tombstone document is store.TombstoneDocument's")
+	}},
+	{"DeleteObject is idempotent on a Tombstone and ErrNotFound on an unknown IRI", func(t *testing.T, s store.Store) {
+		o := note(alice+"/notes/1", true, "bye")
+		require.NoError(t, s.PutObject(ctx(t), o))
+		require.NoError(t, s.DeleteObject(ctx(t), o.IRI, at(time.Hour)))
+		require.NoError(t, s.DeleteObject(ctx(t), o.IRI, at(2*time.Hour)), "deleting again is a no-op")
+		got, err := s.GetObject(ctx(t), o.IRI)
+		require.ErrorIs(t, err, store.ErrGone)
+		assert.Equal(t, "Note", got.FormerType, "a second delete keeps the former type")
+		assert.ErrorIs(t, s.DeleteObject(ctx(t), alice+"/notes/404", t0), store.ErrNotFound)
+	}},
+	{"PutObject does not resurrect a Tombstone", func(t *testing.T, s store.Store) {
+		o := note(carol+"/notes/1", false, "v1")
+		require.NoError(t, s.PutObject(ctx(t), o))
+		require.NoError(t, s.DeleteObject(ctx(t), o.IRI, at(time.Hour)))
+		require.ErrorIs(t, s.PutObject(ctx(t), note(o.IRI, false, "late update")), store.ErrGone)
+		got, err := s.GetObject(ctx(t), o.IRI)
+		require.ErrorIs(t, err, store.ErrGone)
+		assert.Equal(t, "Tombstone", got.Type)
+	}},
+	{"PurgeObject forgets the object and its Tombstone", func(t *testing.T, s store.Store) {
+		o := note(carol+"/notes/1", false, "v1")
+		require.NoError(t, s.PutObject(ctx(t), o))
+		require.NoError(t, s.DeleteObject(ctx(t), o.IRI, at(time.Hour)))
+		require.NoError(t, s.PurgeObject(ctx(t), o.IRI))
+		_, err := s.GetObject(ctx(t), o.IRI)
+		require.ErrorIs(t, err, store.ErrNotFound)
+		require.NoError(t, s.PurgeObject(ctx(t), o.IRI), "purging an absent IRI is a no-op")
+		require.NoError(t, s.PutObject(ctx(t), o), "a purged IRI may be stored again")
+	}},
+	{"a document of exactly MaxDocumentSize is stored", func(t *testing.T, s store.Store) {
+		o := note(alice+"/notes/big", true, "")
+		o.Document = bigDocument(store.MaxDocumentSize)
+		require.NoError(t, s.PutObject(ctx(t), o))
+		got, err := s.GetObject(ctx(t), o.IRI)
+		require.NoError(t, err)
+		assert.Len(t, got.Document, store.MaxDocumentSize)
+	}},
+	{"bad objects are refused and nothing is stored half-way", func(t *testing.T, s store.Store) {
+		good := note(alice+"/notes/1", true, "kept")
+		require.NoError(t, s.PutObject(ctx(t), good))
+		cases := []struct {
+			name string
+			obj  store.Object
+			want error
+		}{
+			{"too large", withDoc(good, bigDocument(store.MaxDocumentSize+1)), store.ErrTooLarge},
+			{"not JSON", withDoc(good, []byte(`{"type":"Note"`)), store.ErrInvalid},
+			{"empty document", withDoc(good, nil), store.ErrInvalid},
+			{"no type", store.Object{IRI: good.IRI, Document: good.Document}, store.ErrInvalid},
+		}
+		for _, bad := range invalidIRIs {
+			o := good
+			o.IRI = bad
+			cases = append(cases, struct {
+				name string
+				obj  store.Object
+				want error
+			}{"IRI " + bad, o, store.ErrInvalidIRI})
+		}
+		for _, c := range cases {
+			assert.ErrorIs(t, s.PutObject(ctx(t), c.obj), c.want, c.name)
+		}
+		got, err := s.GetObject(ctx(t), good.IRI)
+		require.NoError(t, err)
+		assertObject(t, good, got)
+		for _, bad := range invalidIRIs {
+			_, err := s.GetObject(ctx(t), bad)
+			assert.ErrorIs(t, err, store.ErrInvalidIRI, "get %q", bad)
+			assert.ErrorIs(t, s.DeleteObject(ctx(t), bad, t0), store.ErrInvalidIRI, "delete %q", bad)
+		}
+	}},
+}
+
+// withDoc returns o with doc as its document.
+func withDoc(o store.Object, doc []byte) store.Object {
+	o.Document = doc
+	return o
+}
+
+// bigDocument returns a JSON string document of exactly n bytes.
+func bigDocument(n int) []byte {
+	b := bytes.Repeat([]byte("a"), n)
+	b[0], b[n-1] = '"', '"'
+	return b
+}

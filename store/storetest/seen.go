@@ -1,0 +1,85 @@
+package storetest
+
+import (
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/starling-fed/starling/store"
+)
+
+// markSeen calls MarkSeen and fails the test on error.
+func markSeen(t *testing.T, s store.Store, id string, now, expires time.Time) bool {
+	t.Helper()
+	first, err := s.MarkSeen(ctx(t), id, now, expires)
+	require.NoError(t, err)
+	return first
+}
+
+var seenRules = []rule{
+	{"MarkSeen reports the first time only, until the record expires", func(t *testing.T, s store.Store) {
+		id := carol + "/activities/1"
+		assert.True(t, markSeen(t, s, id, t0, at(time.Hour)), "first delivery")
+		assert.False(t, markSeen(t, s, id, at(time.Minute), at(2*time.Hour)), "redelivery")
+		assert.False(t, markSeen(t, s, id, at(59*time.Minute), at(3*time.Hour)), "a repeat does not extend, but the record still holds")
+		assert.True(t, markSeen(t, s, id, at(time.Hour), at(2*time.Hour)), "expired at exactly its expiry: first again")
+		assert.False(t, markSeen(t, s, id, at(90*time.Minute), at(5*time.Hour)))
+		assert.True(t, markSeen(t, s, carol+"/activities/2", at(90*time.Minute), at(2*time.Hour)), "ids are independent")
+	}},
+	{"racing MarkSeen of one id: exactly one wins", func(t *testing.T, s store.Store) {
+		for round := range 5 {
+			var wins atomic.Int32
+			id := iri(carol, "/activities/race-%d", round)
+			parallel(16, func(int) {
+				first, err := s.MarkSeen(ctx(t), id, t0, at(time.Hour))
+				assert.NoError(t, err)
+				if first {
+					wins.Add(1)
+				}
+			})
+			assert.EqualValues(t, 1, wins.Load(), "round %d", round)
+		}
+	}},
+	{"racing MarkSeen after expiry: exactly one wins again", func(t *testing.T, s store.Store) {
+		id := carol + "/activities/1"
+		require.True(t, markSeen(t, s, id, t0, at(time.Minute)))
+		var wins atomic.Int32
+		parallel(16, func(int) {
+			first, err := s.MarkSeen(ctx(t), id, at(time.Hour), at(2*time.Hour))
+			assert.NoError(t, err)
+			if first {
+				wins.Add(1)
+			}
+		})
+		assert.EqualValues(t, 1, wins.Load())
+	}},
+	{"PurgeSeen removes expired records only", func(t *testing.T, s store.Store) {
+		for i := range 3 {
+			markSeen(t, s, iri(carol, "/short/%d", i), t0, at(time.Hour))
+		}
+		for i := range 2 {
+			markSeen(t, s, iri(carol, "/long/%d", i), t0, at(3*time.Hour))
+		}
+		n, err := s.PurgeSeen(ctx(t), at(2*time.Hour))
+		require.NoError(t, err)
+		assert.LessOrEqual(t, n, 3, "only expired records are purged")
+		for i := range 2 {
+			assert.False(t, markSeen(t, s, iri(carol, "/long/%d", i), at(2*time.Hour), at(4*time.Hour)), "unexpired records survive a purge")
+		}
+		n, err = s.PurgeSeen(ctx(t), at(2*time.Hour))
+		require.NoError(t, err)
+		assert.Zero(t, n, "nothing left to purge")
+	}},
+	{"bad MarkSeen input is refused", func(t *testing.T, s store.Store) {
+		for _, bad := range invalidIRIs {
+			_, err := s.MarkSeen(ctx(t), bad, t0, at(time.Hour))
+			assert.ErrorIs(t, err, store.ErrInvalidIRI, "%q", bad)
+		}
+		_, err := s.MarkSeen(ctx(t), carol+"/activities/1", t0, t0)
+		assert.ErrorIs(t, err, store.ErrInvalid, "expires must be after now")
+		assert.True(t, markSeen(t, s, carol+"/activities/1", t0, at(time.Hour)), "a refused call records nothing")
+	}},
+}
