@@ -361,4 +361,3 @@ func FuzzVerifyRFC9421(f *testing.F) {
 		}
 	})
 }
-
