@@ -469,3 +469,23 @@ func TestResolveRenamedSubject(t *testing.T) {
 	require.ErrorIs(t, err, ErrMismatch)
 	require.ErrorIs(t, err, ErrNotFound)
 }
+
+func TestResolveIDN(t *testing.T) {
+	// An address typed with a Unicode host is asked of the punycode host,
+	// and the JRD's punycode subject matches it.
+	w := newWorld(t)
+	w.serveJRD("xn--bcher-kva.example.com", map[string]*JRD{
+		"acct:alice@xn--bcher-kva.example.com": actor("alice@xn--bcher-kva.example.com", "xn--bcher-kva.example.com", "alice"),
+	})
+	c := w.client()
+	for _, addr := range []string{"@alice@bücher.example.com", "alice@BÜCHER.example.com", "alice@xn--bcher-kva.example.com"} {
+		t.Run(addr, func(t *testing.T) {
+			res, err := c.Resolve(t.Context(), addr)
+			require.NoError(t, err)
+			assert.Equal(t, "https://xn--bcher-kva.example.com/users/alice", res.Actor)
+			assert.Equal(t, "alice@xn--bcher-kva.example.com", res.Account())
+		})
+	}
+	_, err := c.Resolve(t.Context(), "alice@b\u200dücher.example.com")
+	require.ErrorIs(t, err, ErrInvalidAddress)
+}

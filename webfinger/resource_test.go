@@ -26,6 +26,7 @@ var resourceTests = []struct {
 	{"alice@bücher.example", Resource{URI: "acct:alice@xn--bcher-kva.example", User: "alice", Host: "xn--bcher-kva.example"}},
 	{"alice@BÜCHER.example", Resource{URI: "acct:alice@xn--bcher-kva.example", User: "alice", Host: "xn--bcher-kva.example"}},
 	{"alice@xn--bcher-kva.example", Resource{URI: "acct:alice@xn--bcher-kva.example", User: "alice", Host: "xn--bcher-kva.example"}},
+	{"alice@ｅｘａｍｐｌｅ.com", Resource{URI: "acct:alice@example.com", User: "alice", Host: "example.com"}},
 	{"alice@例え.テスト", Resource{URI: "acct:alice@xn--r8jz45g.xn--zckzah", User: "alice", Host: "xn--r8jz45g.xn--zckzah"}},
 	{"https://example.com/@alice", Resource{URI: "https://example.com/@alice", Host: "example.com"}},
 	{"HTTPS://Example.com/users/alice", Resource{URI: "https://example.com/users/alice", Host: "example.com"}},
