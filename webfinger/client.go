@@ -125,8 +125,8 @@ func (c *Client) logger() *slog.Logger {
 
 func (c *Client) scheme() string {
 	if c.InsecureAllowHTTP {
-		// Still HTTPS first would need a retry over http, which RFC 7033
-		// forbids; a client that allows http is talking to a test server.
+		// RFC 7033 forbids falling back from https to http, so a client
+		// that allows http (to reach a plain test server) asks over http.
 		return "http"
 	}
 	return "https"

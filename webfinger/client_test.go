@@ -373,7 +373,10 @@ func TestResolveSlowServer(t *testing.T) {
 		rw.Header().Set("Content-Type", MediaTypeJRD)
 		_, _ = io.WriteString(rw, `{"subject":`)
 		rw.(http.Flusher).Flush()
-		arrived <- struct{}{}
+		select {
+		case arrived <- struct{}{}:
+		default:
+		}
 		select {
 		case <-r.Context().Done():
 		case <-release:

@@ -39,8 +39,8 @@ type Handler struct {
 	// Host are used.
 	BaseURL string
 
-	// Path is the prefix of the document URLs, ending in "/". If empty,
-	// DefaultPath.
+	// Path is the prefix of the document URLs, such as "/nodeinfo/"; a
+	// missing leading or trailing "/" is added. If empty, DefaultPath.
 	Path string
 
 	// Logger receives failures of Document. If nil, nothing is logged.
@@ -48,13 +48,17 @@ type Handler struct {
 }
 
 func (h *Handler) path() string {
-	if h.Path == "" {
+	p := h.Path
+	if p == "" {
 		return DefaultPath
 	}
-	if !strings.HasSuffix(h.Path, "/") {
-		return h.Path + "/"
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p
 	}
-	return h.Path
+	if !strings.HasSuffix(p, "/") {
+		p += "/"
+	}
+	return p
 }
 
 // ServeHTTP answers a discovery or document request.

@@ -39,6 +39,7 @@ func TestHandler(t *testing.T) {
 		{"2.0", &Handler{Document: figures(good, nil)}, "GET", "/nodeinfo/2.0", 200, ContentType(Version20)},
 		{"HEAD", &Handler{Document: figures(good, nil)}, "HEAD", "/nodeinfo/2.1", 200, ContentType(Version21)},
 		{"custom path", &Handler{Document: figures(good, nil), Path: "/api/nodeinfo"}, "GET", "/api/nodeinfo/2.1", 200, ContentType(Version21)},
+		{"path without slashes", &Handler{Document: figures(good, nil), Path: "api/ni"}, "GET", "/api/ni/2.0", 200, ContentType(Version20)},
 		{"default path moved", &Handler{Document: figures(good, nil), Path: "/api/nodeinfo/"}, "GET", "/nodeinfo/2.1", 404, ""},
 		{"1.0", &Handler{Document: figures(good, nil)}, "GET", "/nodeinfo/1.0", 404, ""},
 		{"2.2", &Handler{Document: figures(good, nil)}, "GET", "/nodeinfo/2.2", 404, ""},

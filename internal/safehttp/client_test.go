@@ -295,8 +295,9 @@ func TestBodyCap(t *testing.T) {
 func TestSlowServerHonoursContext(t *testing.T) {
 	arrived := make(chan struct{})
 	release := make(chan struct{})
+	var once sync.Once
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		close(arrived)
+		once.Do(func() { close(arrived) })
 		select {
 		case <-r.Context().Done():
 		case <-release:
