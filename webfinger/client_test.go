@@ -275,6 +275,8 @@ func TestResolveHostile(t *testing.T) {
 	w.handle("GET chain.example.com/", func(rw http.ResponseWriter, r *http.Request) {
 		http.Redirect(rw, r, r.URL.Path+"x?"+r.URL.RawQuery, http.StatusFound)
 	})
+	w.handle("GET hmprivate.example.com/.well-known/webfinger", func(rw http.ResponseWriter, r *http.Request) { http.NotFound(rw, r) })
+	w.mux.Handle("GET hmprivate.example.com"+HostMetaPath, &HostMetaHandler{Template: "https://private.example.com/wf?resource={uri}"})
 	w.handle("GET nolocation.example.com/", func(rw http.ResponseWriter, r *http.Request) { rw.WriteHeader(http.StatusFound) })
 	w.handle("GET html.example.com/", func(rw http.ResponseWriter, r *http.Request) {
 		rw.Header().Set("Content-Type", "text/html")
@@ -314,6 +316,7 @@ func TestResolveHostile(t *testing.T) {
 		{"alice@tometadata.example.com", ErrPrivateAddress},
 		{"alice@torebind.example.com", ErrPrivateAddress},
 		{"alice@private.example.com", ErrPrivateAddress},
+		{"alice@hmprivate.example.com", ErrPrivateAddress},
 		{"alice@tohttp.example.com", ErrSchemeNotAllowed},
 		{"alice@loop.example.com", ErrTooManyRedirects},
 		{"alice@chain.example.com", ErrTooManyRedirects},

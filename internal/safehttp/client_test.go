@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -373,4 +374,26 @@ func TestUserAgentKept(t *testing.T) {
 	defer func() { _ = resp2.Body.Close() }()
 	b, _ = io.ReadAll(resp2.Body)
 	assert.True(t, strings.HasPrefix(string(b), "mine"))
+}
+
+func TestTimeoutBoundsSilentServer(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-release:
+		}
+	}))
+	defer srv.Close()
+	defer close(release)
+
+	// The server never answers; the client's own deadline ends the wait
+	// without the caller's context having one.
+	c, err := New(Config{InsecureAllowHTTP: true, InsecureAllowPrivateAddresses: true, Timeout: 50 * time.Millisecond})
+	require.NoError(t, err)
+	_, err = get(t, c, srv.URL)
+	require.Error(t, err)
+	var netErr net.Error
+	require.ErrorAs(t, err, &netErr)
+	assert.True(t, netErr.Timeout())
 }
