@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"bytes"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -207,6 +208,9 @@ var coverage = []struct {
 		_, ok := doc["https://www.w3.org/ns/activitystreams#sensitive"]
 		return ok
 	}},
+	{"@context as the last key", []string{"generic-actor-pkcs1-context-last"}, has("@context")}, // order checked in TestContextLast
+	{"PKCS#1 public key", []string{"generic-actor-pkcs1-context-last"}, contains("publicKey.publicKeyPem", "BEGIN RSA PUBLIC KEY")},
+	{"actor without outbox and followers", []string{"threads-actor-vanity"}, all(has("inbox"), not(has("outbox")), not(has("followers")))},
 	{"missing @context", []string{"generic-no-context"}, not(has("@context"))},
 	{"extra unknown @context object", []string{"generic-extra-context-object"}, has("@context.mood")},
 	{"unknown @context object next to an unknown URL", []string{"generic-unknown-context"}, has("@context.forecast")},
@@ -240,4 +244,22 @@ func TestCoverage(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestContextLast: a document whose @context comes after every other member.
+func TestContextLast(t *testing.T) {
+	d, ok := Get("generic-actor-pkcs1-context-last")
+	require.True(t, ok)
+	dec := json.NewDecoder(bytes.NewReader(d.Data))
+	_, err := dec.Token() // {
+	require.NoError(t, err)
+	var last string
+	for dec.More() {
+		tok, err := dec.Token()
+		require.NoError(t, err)
+		last = tok.(string)
+		var skip json.RawMessage
+		require.NoError(t, dec.Decode(&skip))
+	}
+	assert.Equal(t, "@context", last)
 }
