@@ -28,23 +28,16 @@ type payload struct {
 type batch struct {
 	p       *payload
 	sender  string
+	key     string // ordering key
 	created int64
+	seq     int64 // id of the batch's first job
+	live    int   // jobs of the batch that are pending or leased
 }
 
 // hostEntry counts the jobs of one host.
 type hostEntry struct {
 	host   string
 	counts store.QueueCounts
-}
-
-// orderKey names an ordering queue.
-type orderKey struct{ key, inbox string }
-
-// orderQueue lists, in id order, the pending and leased jobs sharing an
-// ordering key and inbox. Only its head may be claimed.
-type orderQueue struct {
-	k    orderKey
-	jobs []*job
 }
 
 // Job states, packed.
@@ -61,7 +54,6 @@ type job struct {
 	b          *batch
 	inbox      string
 	hc         *hostEntry
-	oq         *orderQueue // nil without an ordering key
 	lastError  string
 	next       int64 // NextAttempt
 	leaseUntil int64
@@ -118,9 +110,12 @@ type queueState struct {
 	byID     map[int64]*job
 	due      dueHeap
 	payloads map[string]*payload
-	dedup    map[dedupKey]struct{}
+	dedup    map[dedupKey]*job
 	hosts    map[string]*hostEntry
-	orders   map[orderKey]*orderQueue
+	// orders lists, per ordering key, the batches with pending or leased
+	// jobs, oldest first. A job is held back (kept out of the due heap)
+	// while an earlier job of one of them goes to the same inbox.
+	orders map[string][]*batch
 	dead     []int64 // ids of dead jobs, ascending
 	counts   store.QueueCounts
 
@@ -135,9 +130,9 @@ type queueState struct {
 func (q *queueState) init() {
 	q.byID = map[int64]*job{}
 	q.payloads = map[string]*payload{}
-	q.dedup = map[dedupKey]struct{}{}
+	q.dedup = map[dedupKey]*job{}
 	q.hosts = map[string]*hostEntry{}
-	q.orders = map[orderKey]*orderQueue{}
+	q.orders = map[string][]*batch{}
 	q.hostStates = map[string]*store.HostState{}
 	q.notifiers = map[chan struct{}]struct{}{}
 	q.closed = make(chan struct{})
@@ -177,10 +172,8 @@ func (q *queueState) export(j *job) store.Job {
 		Attempts:    int(j.attempts),
 		NextAttempt: time.Unix(0, j.next).UTC(),
 		LastError:   j.lastError,
+		OrderingKey: j.b.key,
 		Created:     time.Unix(0, j.b.created).UTC(),
-	}
-	if j.oq != nil {
-		out.OrderingKey = j.oq.k.key
 	}
 	if j.state == stateLeased {
 		out.LeaseUntil = time.Unix(0, j.leaseUntil).UTC()
@@ -224,14 +217,13 @@ func (s *Store) Enqueue(ctx context.Context, b store.Batch) (int, error) {
 		q.mu.Unlock()
 		return 0, fmt.Errorf("memory: activity %q is queued with other bytes: %w", b.ActivityID, store.ErrConflict)
 	}
-	bt := &batch{p: p, sender: b.Sender, created: b.Now.UnixNano()}
+	bt := &batch{p: p, sender: b.Sender, key: b.OrderingKey, created: b.Now.UnixNano(), seq: q.lastID + 1}
 	added := 0
 	for i, in := range b.Inboxes {
 		dk := dedupKey{p, in}
 		if _, dup := q.dedup[dk]; dup {
 			continue
 		}
-		q.dedup[dk] = struct{}{}
 		hc := q.hosts[hosts[i]]
 		if hc == nil {
 			hc = &hostEntry{host: hosts[i]}
@@ -240,26 +232,20 @@ func (s *Store) Enqueue(ctx context.Context, b store.Batch) (int, error) {
 		q.lastID++
 		j := &job{id: q.lastID, b: bt, inbox: in, hc: hc, next: next.UnixNano(), heapIdx: -1, state: statePending}
 		q.byID[j.id] = j
+		q.dedup[dk] = j
 		q.count(j, statePending, +1)
 		p.refs++
 		added++
-		if b.OrderingKey != "" {
-			k := orderKey{b.OrderingKey, in}
-			oq := q.orders[k]
-			if oq == nil {
-				oq = &orderQueue{k: k}
-				q.orders[k] = oq
-			}
-			j.oq = oq
-			oq.jobs = append(oq.jobs, j)
-			if len(oq.jobs) > 1 {
-				continue // held back behind the head
-			}
+		if !q.heldBack(j) {
+			heap.Push(&q.due, j)
 		}
-		heap.Push(&q.due, j)
 	}
 	if added > 0 {
 		q.payloads[b.ActivityID] = p
+		bt.live = added
+		if bt.key != "" {
+			q.orders[bt.key] = append(q.orders[bt.key], bt)
+		}
 	}
 	q.mu.Unlock()
 	if added > 0 {
@@ -302,43 +288,76 @@ func (q *queueState) leased(claimed store.Job) (*job, error) {
 	return j, nil
 }
 
-// leaveOrder takes j out of its ordering queue and lets the next job in.
-func (q *queueState) leaveOrder(j *job) {
-	oq := j.oq
-	if oq == nil {
+// heldBack reports whether an earlier pending or leased job with j's
+// ordering key goes to j's inbox. It looks at the few batches that share
+// the key, not at the queue.
+func (q *queueState) heldBack(j *job) bool {
+	key := j.b.key
+	if key == "" {
+		return false
+	}
+	for _, e := range q.orders[key] {
+		if e.seq > j.id {
+			break
+		}
+		o := q.dedup[dedupKey{e.p, j.inbox}]
+		if o != nil && o.id < j.id && o.b.key == key && o.state != stateDead {
+			return true
+		}
+	}
+	return false
+}
+
+// nextInLine returns the first pending or leased job after j with j's
+// ordering key and inbox, or nil.
+func (q *queueState) nextInLine(j *job) *job {
+	key := j.b.key
+	for _, l := range q.orders[key] {
+		if l.seq <= j.b.seq {
+			continue
+		}
+		o := q.dedup[dedupKey{l.p, j.inbox}]
+		if o != nil && o.id > j.id && o.b.key == key && o.state != stateDead {
+			return o
+		}
+	}
+	return nil
+}
+
+// release lets the job next in line behind e go once e no longer holds it
+// back (e was deleted or buried).
+func (q *queueState) release(e *job) {
+	if e.b.key == "" {
 		return
 	}
-	i := slices.Index(oq.jobs, j)
-	if i < 0 {
-		return
-	}
-	oq.jobs = slices.Delete(oq.jobs, i, i+1)
-	if len(oq.jobs) == 0 {
-		delete(q.orders, oq.k)
-		return
-	}
-	if i == 0 && oq.jobs[0].heapIdx < 0 {
-		heap.Push(&q.due, oq.jobs[0])
+	if o := q.nextInLine(e); o != nil && o.heapIdx < 0 && !q.heldBack(o) {
+		heap.Push(&q.due, o)
 	}
 }
 
-// joinOrder puts a requeued job back into its ordering queue by id.
-func (q *queueState) joinOrder(j *job) bool {
-	k := j.oq.k
-	oq := q.orders[k]
-	if oq == nil {
-		oq = &orderQueue{k: k}
-		q.orders[k] = oq
+// setLive adds delta to b's count of pending and leased jobs, keeping the
+// ordering index to the batches that have some.
+func (q *queueState) setLive(b *batch, delta int) {
+	was := b.live
+	b.live += delta
+	if b.key == "" {
+		return
 	}
-	j.oq = oq
-	i, _ := slices.BinarySearchFunc(oq.jobs, j.id, func(e *job, id int64) int { return cmpInt(e.id, id) })
-	oq.jobs = slices.Insert(oq.jobs, i, j)
-	if i == 0 && len(oq.jobs) > 1 {
-		if old := oq.jobs[1]; old.heapIdx >= 0 {
-			heap.Remove(&q.due, int(old.heapIdx))
+	chain := q.orders[b.key]
+	switch {
+	case was > 0 && b.live == 0:
+		if i := slices.Index(chain, b); i >= 0 {
+			chain = slices.Delete(chain, i, i+1)
 		}
+	case was == 0 && b.live > 0:
+		i, _ := slices.BinarySearchFunc(chain, b.seq, func(e *batch, seq int64) int { return cmpInt(e.seq, seq) })
+		chain = slices.Insert(chain, i, b)
 	}
-	return i == 0
+	if len(chain) == 0 {
+		delete(q.orders, b.key)
+	} else {
+		q.orders[b.key] = chain
+	}
 }
 
 // remove forgets j entirely.
@@ -346,14 +365,15 @@ func (q *queueState) remove(j *job) {
 	if j.heapIdx >= 0 {
 		heap.Remove(&q.due, int(j.heapIdx))
 	}
-	if j.state == stateDead {
-		q.unbury(j.id)
-	} else {
-		q.leaveOrder(j)
-	}
 	q.count(j, j.state, -1)
 	delete(q.byID, j.id)
 	delete(q.dedup, dedupKey{j.b.p, j.inbox})
+	if j.state == stateDead {
+		q.unbury(j.id)
+	} else {
+		q.setLive(j.b, -1)
+		q.release(j)
+	}
 	p := j.b.p
 	p.refs--
 	if p.refs == 0 {
@@ -426,10 +446,11 @@ func (s *Store) Bury(ctx context.Context, claimed store.Job, lastErr string) err
 	if j.heapIdx >= 0 {
 		heap.Remove(&q.due, int(j.heapIdx))
 	}
-	q.leaveOrder(j)
 	q.setState(j, stateDead)
 	j.leaseUntil = 0
 	j.lastError = lastErr
+	q.setLive(j.b, -1)
+	q.release(j)
 	i, _ := slices.BinarySearch(q.dead, j.id)
 	q.dead = slices.Insert(q.dead, i, j.id)
 	return nil
@@ -500,8 +521,14 @@ func (s *Store) Requeue(ctx context.Context, id int64, next time.Time) error {
 	q.unbury(id)
 	q.setState(j, statePending)
 	j.next = next.UnixNano()
-	if j.oq == nil || q.joinOrder(j) {
+	q.setLive(j.b, +1)
+	if !q.heldBack(j) {
 		heap.Push(&q.due, j)
+		// The requeued job goes first again: hold back the one that was
+		// next in line (a leased one keeps its lease).
+		if o := q.nextInLine(j); o != nil && o.heapIdx >= 0 {
+			heap.Remove(&q.due, int(o.heapIdx))
+		}
 	}
 	q.mu.Unlock()
 	q.notify()
