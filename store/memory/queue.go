@@ -116,8 +116,8 @@ type queueState struct {
 	// jobs, oldest first. A job is held back (kept out of the due heap)
 	// while an earlier job of one of them goes to the same inbox.
 	orders map[string][]*batch
-	dead     []int64 // ids of dead jobs, ascending
-	counts   store.QueueCounts
+	dead   []int64 // ids of dead jobs, ascending
+	counts store.QueueCounts
 
 	hostMu     sync.Mutex
 	hostStates map[string]*store.HostState
