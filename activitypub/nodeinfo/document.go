@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 )
 
 // Schema versions served and understood.
@@ -141,17 +140,36 @@ func nonNil(s []string) []string {
 	return s
 }
 
-// The schema's enumerations (identical in 2.0 and 2.1).
-var (
-	knownProtocols = []string{"activitypub", "buddycloud", "dfrn", "diaspora", "libertree",
-		"ostatus", "pumpio", "tent", "xmpp", "zot"}
-	knownInbound = []string{"atom1.0", "gnusocial", "imap", "pnut", "pop3", "pumpio",
-		"rss2.0", "twitter"}
-	knownOutbound = []string{"atom1.0", "blogger", "buddycloud", "diaspora", "dreamwidth",
-		"drupal", "facebook", "friendica", "gnusocial", "google", "insanejournal", "libertree",
-		"linkedin", "livejournal", "mediagoblin", "myspace", "pinterest", "pnut", "posterous",
-		"pumpio", "redmatrix", "rss2.0", "smtp", "tent", "tumblr", "twitter", "wordpress", "xmpp"}
-)
+// The schema's enumerations, identical in 2.0 and 2.1.
+
+func knownProtocol(s string) bool {
+	switch s {
+	case "activitypub", "buddycloud", "dfrn", "diaspora", "libertree",
+		"ostatus", "pumpio", "tent", "xmpp", "zot":
+		return true
+	}
+	return false
+}
+
+func knownInbound(s string) bool {
+	switch s {
+	case "atom1.0", "gnusocial", "imap", "pnut", "pop3", "pumpio", "rss2.0", "twitter":
+		return true
+	}
+	return false
+}
+
+func knownOutbound(s string) bool {
+	switch s {
+	case "atom1.0", "blogger", "buddycloud", "diaspora", "dreamwidth", "drupal",
+		"facebook", "friendica", "gnusocial", "google", "insanejournal", "libertree",
+		"linkedin", "livejournal", "mediagoblin", "myspace", "pinterest", "pnut",
+		"posterous", "pumpio", "redmatrix", "rss2.0", "smtp", "tent", "tumblr",
+		"twitter", "wordpress", "xmpp":
+		return true
+	}
+	return false
+}
 
 // Validate checks d against the NodeInfo schema of its version: a known
 // version, a software name matching ^[a-z0-9-]+$, at least one protocol,
@@ -171,17 +189,17 @@ func (d *Document) Validate() error {
 		return bad("no protocols")
 	}
 	for _, p := range d.Protocols {
-		if !slices.Contains(knownProtocols, p) {
+		if !knownProtocol(p) {
 			return bad("unknown protocol %q", p)
 		}
 	}
 	for _, s := range d.Services.Inbound {
-		if !slices.Contains(knownInbound, s) {
+		if !knownInbound(s) {
 			return bad("unknown inbound service %q", s)
 		}
 	}
 	for _, s := range d.Services.Outbound {
-		if !slices.Contains(knownOutbound, s) {
+		if !knownOutbound(s) {
 			return bad("unknown outbound service %q", s)
 		}
 	}

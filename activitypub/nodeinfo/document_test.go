@@ -165,3 +165,27 @@ func BenchmarkMarshalDocument(b *testing.B) {
 		}
 	}
 }
+
+// TestEnumsMatchSchema checks the hand-written enumerations against the
+// schema files, so neither can drift.
+func TestEnumsMatchSchema(t *testing.T) {
+	for _, v := range []string{Version20, Version21} {
+		s := loadSchema(t, v)
+		lists := []struct {
+			name  string
+			enum  []any
+			known func(string) bool
+		}{
+			{"protocols", s.Properties["protocols"].Items.Enum, knownProtocol},
+			{"inbound", s.Properties["services"].Properties["inbound"].Items.Enum, knownInbound},
+			{"outbound", s.Properties["services"].Properties["outbound"].Items.Enum, knownOutbound},
+		}
+		for _, l := range lists {
+			require.NotEmpty(t, l.enum, l.name)
+			for _, e := range l.enum {
+				assert.True(t, l.known(e.(string)), "%s %s: %v", v, l.name, e)
+			}
+			assert.False(t, l.known("nostr"), l.name)
+		}
+	}
+}
