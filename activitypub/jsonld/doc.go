@@ -55,7 +55,8 @@
 //
 // Documents are size-capped (Processor.MaxBytes) and depth-capped
 // (Processor.MaxDepth) before the JSON-LD algorithms, which recurse, see
-// them. Context cycles, runaway context loading and malformed contexts end
-// in errors (ErrContextCycle, ErrTooManyContexts, *ProcessingError), never
-// in a panic.
+// them. Context cycles, runaway context loading, scoped contexts applied
+// to so many objects that processing would take seconds, and malformed
+// contexts end in errors (ErrContextCycle, ErrTooManyContexts,
+// ErrTooComplex, *ProcessingError), never in a panic.
 package jsonld

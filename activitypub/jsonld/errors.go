@@ -27,6 +27,10 @@ var (
 	// ErrTooManyContexts means processing one document loaded more remote
 	// contexts than the per-document limit allows.
 	ErrTooManyContexts = errors.New("jsonld: too many remote contexts")
+	// ErrTooComplex means a document would cost too much to process: its
+	// scoped contexts (contexts inside term definitions), its own or those
+	// of the contexts it loads, would be applied to too many objects.
+	ErrTooComplex = errors.New("jsonld: document too costly to process")
 	// ErrInvalidContext means a context document is not a JSON object with
 	// an "@context" member.
 	ErrInvalidContext = errors.New("jsonld: invalid context document")

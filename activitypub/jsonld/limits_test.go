@@ -38,23 +38,27 @@ func TestCheckDepth(t *testing.T) {
 }
 
 func TestDecodeDocument(t *testing.T) {
-	v, hasImport, err := decodeDocument([]byte(`{"@context":{"@version":1.1,"x":{"@context":{"@version":1.1}}},"n":12345678901234567890,"list":[1.5]}`), 1000, 10)
+	v, stats, err := decodeDocument([]byte(`{"@context":{"@version":1.1,"x":{"@context":{"@version":1.1}}},"n":12345678901234567890,"list":[1.5],"o":{"p":null}}`), 1000, 10)
 	require.NoError(t, err)
-	assert.False(t, hasImport)
+	assert.False(t, stats.hasImport)
+	assert.Equal(t, 2, stats.nodes)
+	assert.Equal(t, 1, stats.scopedTerms)
 	m := v.(map[string]any)
 	assert.Equal(t, 1.1, m["@context"].(map[string]any)["@version"], "numbers in contexts are float64")
 	assert.Equal(t, 1.1, m["@context"].(map[string]any)["x"].(map[string]any)["@context"].(map[string]any)["@version"])
 	assert.Equal(t, json.Number("12345678901234567890"), m["n"], "numbers elsewhere keep their text")
 	assert.Equal(t, []any{json.Number("1.5")}, m["list"])
 
-	_, hasImport, err = decodeDocument([]byte(`[{"a":{"@context":[{"@import":"x"}]}}]`), 1000, 10)
+	assert.Equal(t, map[string]any{}, m["o"], "null members are removed")
+
+	_, stats, err = decodeDocument([]byte(`[{"a":{"@context":[{"@import":"x"}]}}]`), 1000, 10)
 	require.NoError(t, err)
-	assert.True(t, hasImport)
+	assert.True(t, stats.hasImport)
 
 	// An escaped key is still found after decoding.
-	_, hasImport, err = decodeDocument([]byte(`{"@context":{"\u0040import":"x"}}`), 1000, 10)
+	_, stats, err = decodeDocument([]byte(`{"@context":{"\u0040import":"x"}}`), 1000, 10)
 	require.NoError(t, err)
-	assert.True(t, hasImport)
+	assert.True(t, stats.hasImport)
 
 	for _, bad := range []string{``, `nul`, `1`, `"s"`, `true`, `{}{}`, `{"a":1`, strings.Repeat("[", 5) + strings.Repeat("]", 5)} {
 		_, _, err := decodeDocument([]byte(bad), 1000, 4)

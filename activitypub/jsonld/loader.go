@@ -78,6 +78,7 @@ type contextDoc struct {
 	doc       map[string]any // the document, {"@context": ...}
 	refs      []string       // context URLs its top-level @context names
 	hasImport bool           // whether any key is "@import"
+	scoped    int            // entries of the scoped contexts it defines
 	embedded  bool           // one of the package's own documents
 }
 
@@ -269,7 +270,9 @@ func parseContextDoc(u string, data []byte) (*contextDoc, error) {
 	if !ok {
 		return nil, fmt.Errorf("%w: no @context member", ErrInvalidContext)
 	}
-	d := &contextDoc{url: u, doc: m, hasImport: hasKey(c, "@import")}
+	var stats docStats
+	stats.prepare(c, 1)
+	d := &contextDoc{url: u, doc: m, hasImport: stats.hasImport, scoped: stats.scopedTerms}
 	switch c := c.(type) {
 	case string:
 		d.refs = []string{c}
@@ -283,34 +286,17 @@ func parseContextDoc(u string, data []byte) (*contextDoc, error) {
 	return d, nil
 }
 
-// hasKey reports whether any object inside v has the key k.
-func hasKey(v any, k string) bool {
-	switch v := v.(type) {
-	case map[string]any:
-		for key, val := range v {
-			if key == k || hasKey(val, k) {
-				return true
-			}
-		}
-	case []any:
-		for _, val := range v {
-			if hasKey(val, k) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // opLoader is the ld.DocumentLoader for one operation: it carries the
 // operation's context.Context, counts loads, detects context cycles and
 // hands out private copies when the operation may modify them.
 type opLoader struct {
-	ctx   context.Context
-	l     *Loader
-	clone bool  // return copies: the operation uses @import, which writes into the imported document
-	loads int   // remote contexts loaded so far
-	err   error // first error returned, reported in place of the processor's wrapping
+	ctx    context.Context
+	l      *Loader
+	clone  bool     // return copies: the operation uses @import, which writes into the imported document
+	stats  docStats // of the document being processed
+	loads  int      // remote contexts loaded so far
+	scoped int      // scoped term definitions loaded so far
+	err    error    // first error returned, reported in place of the processor's wrapping
 }
 
 // LoadDocument implements ld.DocumentLoader.
@@ -347,6 +333,12 @@ func (o *opLoader) load(u string) (*contextDoc, error) {
 	if !d.embedded && len(d.refs) > 0 {
 		if err := o.checkCycle(d, []string{d.url}); err != nil {
 			return nil, err
+		}
+	}
+	if d.scoped > 0 {
+		o.scoped += d.scoped
+		if w := o.stats.scopedWork(o.scoped + o.stats.scopedTerms); w > maxScopedWork {
+			return nil, fmt.Errorf("%w: contexts define %d scoped terms for %d objects", ErrTooComplex, o.scoped+o.stats.scopedTerms, o.stats.nodes)
 		}
 	}
 	return d, nil

@@ -125,11 +125,11 @@ func (p *Processor) expand(ctx context.Context, st *state, doc []byte, implicitA
 		return nil, err
 	}
 	maxBytes, maxDepth := p.limits()
-	v, hasImport, err := decodeDocument(doc, maxBytes, maxDepth)
+	v, stats, err := decodeDocument(doc, maxBytes, maxDepth)
 	if err != nil {
 		return nil, err
 	}
-	ol := &opLoader{ctx: ctx, l: st.loader, clone: hasImport}
+	ol := &opLoader{ctx: ctx, l: st.loader, clone: stats.hasImport, stats: stats}
 	opts := newOptions(ol)
 	if base := st.startContext(v, implicitAS); base != nil {
 		opts.ExpandContext = withOptions(base, opts)

@@ -515,3 +515,37 @@ func TestNormalizeGraph(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, out["@graph"], 2)
 }
+
+func TestScopedContextCostIsBounded(t *testing.T) {
+	// A scoped context is parsed again wherever it applies; a small
+	// document pairing a large one with many objects must be refused
+	// rather than keep the processor busy for seconds.
+	var terms []string
+	for i := range 1000 {
+		terms = append(terms, fmt.Sprintf(`"t%d":"http://x.example/#t%d"`, i, i))
+	}
+	scoped := "{" + strings.Join(terms, ",") + "}"
+	uses := strings.TrimSuffix(strings.Repeat(`{"a":1},`, 2000), ",")
+	docs := map[string]string{
+		"property-scoped": `{"@context":{"@version":1.1,"a":{"@id":"http://x.example/#a","@context":` + scoped + `}},"a":[` + uses + `]}`,
+		"type-scoped":     `{"@context":{"@version":1.1,"T":{"@id":"http://x.example/#T","@context":` + scoped + `},"p":"http://x.example/#p"},"p":[` + strings.Repeat(`{"@type":"T"},`, 2000) + `{}]}`,
+	}
+	for name, doc := range docs {
+		t.Run(name, func(t *testing.T) {
+			_, err := jsonld.Normalize(context.Background(), []byte(doc))
+			assert.ErrorIs(t, err, jsonld.ErrTooComplex)
+		})
+	}
+
+	// Scoped contexts of loaded documents count too.
+	extra := `{"@context":{"@version":1.1,"T":{"@id":"http://x.example/#T","@context":` + scoped + `}}}`
+	p := &jsonld.Processor{Loader: &jsonld.Loader{Extra: map[string][]byte{"https://heavy.example/ctx": []byte(extra)}}}
+	doc := `{"@context":"https://heavy.example/ctx","@graph":[` + strings.Repeat(`{"@type":"T"},`, 200) + `{}]}`
+	_, err := p.Normalize(context.Background(), []byte(doc))
+	assert.ErrorIs(t, err, jsonld.ErrTooComplex)
+
+	// A few uses of a small scoped context are fine.
+	small := `{"@context":{"@version":1.1,"a":{"@id":"http://x.example/#a","@context":{"b":"http://x.example/#b"}}},"a":[{"b":1},{"b":2}]}`
+	_, err = jsonld.Normalize(context.Background(), []byte(small))
+	assert.NoError(t, err)
+}
