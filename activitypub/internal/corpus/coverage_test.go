@@ -257,7 +257,9 @@ func TestContextLast(t *testing.T) {
 	for dec.More() {
 		tok, err := dec.Token()
 		require.NoError(t, err)
-		last = tok.(string)
+		key, ok := tok.(string)
+		require.True(t, ok, "member name expected, got %v", tok)
+		last = key
 		var skip json.RawMessage
 		require.NoError(t, dec.Decode(&skip))
 	}
