@@ -4,62 +4,16 @@ import (
 	"net/netip"
 )
 
-// blockedRange is an address range that is never dialled, with the reason
-// given in errors.
-type blockedRange struct {
-	prefix netip.Prefix
-	reason string
-}
-
-// blockedV4 lists the IPv4 ranges that are not reachable public unicast
-// (IANA IPv4 Special-Purpose Address Registry, plus multicast and class E).
-var blockedV4 = [...]blockedRange{
-	{netip.MustParsePrefix("0.0.0.0/8"), "this network"},
-	{netip.MustParsePrefix("10.0.0.0/8"), "private"},
-	{netip.MustParsePrefix("100.64.0.0/10"), "carrier-grade NAT"},
-	{netip.MustParsePrefix("127.0.0.0/8"), "loopback"},
-	{netip.MustParsePrefix("169.254.0.0/16"), "link-local"},
-	{netip.MustParsePrefix("172.16.0.0/12"), "private"},
-	{netip.MustParsePrefix("192.0.0.0/24"), "IETF protocol assignments"},
-	{netip.MustParsePrefix("192.0.2.0/24"), "documentation"},
-	{netip.MustParsePrefix("192.31.196.0/24"), "AS112"},
-	{netip.MustParsePrefix("192.52.193.0/24"), "AMT"},
-	{netip.MustParsePrefix("192.88.99.0/24"), "6to4 relay anycast"},
-	{netip.MustParsePrefix("192.168.0.0/16"), "private"},
-	{netip.MustParsePrefix("192.175.48.0/24"), "AS112"},
-	{netip.MustParsePrefix("198.18.0.0/15"), "benchmarking"},
-	{netip.MustParsePrefix("198.51.100.0/24"), "documentation"},
-	{netip.MustParsePrefix("203.0.113.0/24"), "documentation"},
-	{netip.MustParsePrefix("224.0.0.0/4"), "multicast"},
-	{netip.MustParsePrefix("240.0.0.0/4"), "reserved"},
-}
-
-// blockedV6 lists ranges inside global unicast 2000::/3 that are not
-// reachable public unicast. Everything outside 2000::/3 is refused anyway,
-// except NAT64 (checked by its embedded IPv4 address).
-var blockedV6 = [...]blockedRange{
-	{netip.MustParsePrefix("2001::/23"), "IETF protocol assignments"},
-	{netip.MustParsePrefix("2001:db8::/32"), "documentation"},
-	{netip.MustParsePrefix("2620:4f:8000::/48"), "AS112"},
-	{netip.MustParsePrefix("3fff::/20"), "documentation"},
-}
-
-var (
-	globalUnicastV6 = netip.MustParsePrefix("2000::/3")
-	nat64WellKnown  = netip.MustParsePrefix("64:ff9b::/96")
-	nat64Local      = netip.MustParsePrefix("64:ff9b:1::/48")
-	sixToFour       = netip.MustParsePrefix("2002::/16")
-	uniqueLocal     = netip.MustParsePrefix("fc00::/7")
-	siteLocal       = netip.MustParsePrefix("fec0::/10")
-	srv6SID         = netip.MustParsePrefix("5f00::/16")
-)
-
 // CheckAddr reports whether ip may be dialled. It returns nil for public
 // unicast addresses and an [*AddressError] wrapping [ErrPrivateAddress]
 // for everything else: loopback, private, link-local, multicast,
 // unspecified, shared (CGNAT), documentation, benchmarking and reserved
 // ranges, and IPv6 addresses that embed a refused IPv4 address
 // (IPv4-mapped ::ffff:0:0/96, NAT64 64:ff9b::/96, 6to4 2002::/16).
+//
+// The ranges are those of the IANA IPv4 and IPv6 Special-Purpose Address
+// Registries that are not globally reachable, plus multicast; for IPv6,
+// anything outside global unicast 2000::/3 is refused except NAT64.
 func CheckAddr(ip netip.Addr) error {
 	if reason := classify(ip); reason != "" {
 		return &AddressError{Addr: ip, Reason: reason}
@@ -74,66 +28,101 @@ func classify(ip netip.Addr) string {
 	}
 	ip = ip.WithZone("")
 	if ip.Is4In6() {
-		if r := classifyV4(ip.Unmap()); r != "" {
+		if r := classifyV4(ip.Unmap().As4()); r != "" {
 			return "IPv4-mapped " + r
 		}
 		return ""
 	}
 	if ip.Is4() {
-		return classifyV4(ip)
+		return classifyV4(ip.As4())
 	}
-	return classifyV6(ip)
+	return classifyV6(ip.As16())
 }
 
-func classifyV4(ip netip.Addr) string {
-	if ip == netip.AddrFrom4([4]byte{255, 255, 255, 255}) {
+func classifyV4(b [4]byte) string {
+	switch {
+	case b[0] == 0: // 0.0.0.0/8
+		return "this network"
+	case b[0] == 10: // 10.0.0.0/8
+		return "private"
+	case b[0] == 100 && b[1]&0xc0 == 64: // 100.64.0.0/10
+		return "carrier-grade NAT"
+	case b[0] == 127: // 127.0.0.0/8
+		return "loopback"
+	case b[0] == 169 && b[1] == 254: // 169.254.0.0/16
+		return "link-local"
+	case b[0] == 172 && b[1]&0xf0 == 16: // 172.16.0.0/12
+		return "private"
+	case b[0] == 192 && b[1] == 0 && b[2] == 0: // 192.0.0.0/24
+		return "IETF protocol assignments"
+	case b[0] == 192 && b[1] == 0 && b[2] == 2: // 192.0.2.0/24
+		return "documentation"
+	case b[0] == 192 && b[1] == 31 && b[2] == 196, // 192.31.196.0/24
+		b[0] == 192 && b[1] == 175 && b[2] == 48: // 192.175.48.0/24
+		return "AS112"
+	case b[0] == 192 && b[1] == 52 && b[2] == 193: // 192.52.193.0/24
+		return "AMT"
+	case b[0] == 192 && b[1] == 88 && b[2] == 99: // 192.88.99.0/24
+		return "6to4 relay anycast"
+	case b[0] == 192 && b[1] == 168: // 192.168.0.0/16
+		return "private"
+	case b[0] == 198 && b[1]&0xfe == 18: // 198.18.0.0/15
+		return "benchmarking"
+	case b[0] == 198 && b[1] == 51 && b[2] == 100, // 198.51.100.0/24
+		b[0] == 203 && b[1] == 0 && b[2] == 113: // 203.0.113.0/24
+		return "documentation"
+	case b[0]&0xf0 == 224: // 224.0.0.0/4
+		return "multicast"
+	case b == [4]byte{255, 255, 255, 255}:
 		return "broadcast"
-	}
-	for _, b := range blockedV4 {
-		if b.prefix.Contains(ip) {
-			return b.reason
-		}
+	case b[0]&0xf0 == 240: // 240.0.0.0/4
+		return "reserved"
 	}
 	return ""
 }
 
-func classifyV6(ip netip.Addr) string {
+func classifyV6(b [16]byte) string {
 	switch {
-	case ip.IsUnspecified():
+	case b == [16]byte{}:
 		return "unspecified"
-	case ip.IsLoopback():
+	case b == [16]byte{15: 1}:
 		return "loopback"
-	case ip.IsMulticast():
+	case b[0] == 0xff: // ff00::/8
 		return "multicast"
-	case ip.IsLinkLocalUnicast():
+	case b[0] == 0xfe && b[1]&0xc0 == 0x80: // fe80::/10
 		return "link-local"
-	case uniqueLocal.Contains(ip):
-		return "unique local (private)"
-	case siteLocal.Contains(ip):
+	case b[0] == 0xfe && b[1]&0xc0 == 0xc0: // fec0::/10
 		return "site-local"
-	case nat64Local.Contains(ip):
-		return "local-use NAT64"
-	case srv6SID.Contains(ip):
-		return "SRv6 SID"
-	case nat64WellKnown.Contains(ip):
-		b := ip.As16()
-		if r := classifyV4(netip.AddrFrom4([4]byte(b[12:16]))); r != "" {
-			return "NAT64 of " + r
+	case b[0]&0xfe == 0xfc: // fc00::/7
+		return "unique local (private)"
+	case b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b: // 64:ff9b::/32
+		if b[4] == 0 && b[5] == 1 { // 64:ff9b:1::/48
+			return "local-use NAT64"
 		}
-		return ""
-	case sixToFour.Contains(ip):
-		b := ip.As16()
-		if r := classifyV4(netip.AddrFrom4([4]byte(b[2:6]))); r != "" {
+		if [8]byte(b[4:12]) == [8]byte{} { // 64:ff9b::/96
+			if r := classifyV4([4]byte(b[12:16])); r != "" {
+				return "NAT64 of " + r
+			}
+			return ""
+		}
+		return "reserved"
+	case b[0] == 0x20 && b[1] == 0x02: // 2002::/16
+		if r := classifyV4([4]byte(b[2:6])); r != "" {
 			return "6to4 of " + r
 		}
 		return ""
-	case !globalUnicastV6.Contains(ip):
+	case b[0] == 0x5f && b[1] == 0x00: // 5f00::/16
+		return "SRv6 SID"
+	case b[0]&0xe0 != 0x20: // outside 2000::/3
 		return "reserved"
-	}
-	for _, b := range blockedV6 {
-		if b.prefix.Contains(ip) {
-			return b.reason
-		}
+	case b[0] == 0x20 && b[1] == 0x01 && b[2]&0xfe == 0x00: // 2001::/23
+		return "IETF protocol assignments"
+	case b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8: // 2001:db8::/32
+		return "documentation"
+	case b[0] == 0x26 && b[1] == 0x20 && b[2] == 0x00 && b[3] == 0x4f && b[4] == 0x80 && b[5] == 0x00: // 2620:4f:8000::/48
+		return "AS112"
+	case b[0] == 0x3f && b[1] == 0xff && b[2]&0xf0 == 0x00: // 3fff::/20
+		return "documentation"
 	}
 	return ""
 }
