@@ -99,8 +99,9 @@ func parseSigParams(m sfv.Member) (*sigParams, error) {
 // covered components and the serialized signature parameters.
 func signatureBase(m *message, comps []component, params sfv.InnerList) ([]byte, error) {
 	var b strings.Builder
+	b.Grow(256)
 	for _, c := range comps {
-		id, err := sfv.SerializeItem(c.item())
+		id, err := c.identifier()
 		if err != nil {
 			return nil, fmt.Errorf("%w: component %s: %w", ErrMalformed, c.name, err)
 		}

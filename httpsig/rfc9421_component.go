@@ -44,6 +44,15 @@ type component struct {
 	params sfv.Params
 }
 
+// identifier returns the identifier serialized as in Signature-Input and the
+// signature base, e.g. `"@query-param";name="Pet"`.
+func (c component) identifier() (string, error) {
+	if len(c.params) == 0 && plainName(c.name) {
+		return `"` + c.name + `"`, nil
+	}
+	return sfv.SerializeItem(c.item())
+}
+
 // item returns the identifier as it appears in Signature-Input.
 func (c component) item() sfv.Item {
 	return sfv.Item{Value: c.name, Params: c.params}
@@ -74,6 +83,9 @@ func (c component) has(param string) bool {
 // Field names are lower-cased.
 func parseComponent(spec string) (component, error) {
 	s := strings.TrimSpace(spec)
+	if plainName(s) {
+		return componentFromItem(sfv.Item{Value: strings.ToLower(s)})
+	}
 	if !strings.HasPrefix(s, `"`) {
 		name, rest, _ := strings.Cut(s, ";")
 		if rest != "" {
@@ -86,6 +98,20 @@ func parseComponent(spec string) (component, error) {
 		return component{}, fmt.Errorf("httpsig: component %q: %w", spec, err)
 	}
 	return componentFromItem(it)
+}
+
+// plainName reports whether s is a bare component name with no parameters
+// and nothing to quote.
+func plainName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c != '@' && !isTokenByte(c) {
+			return false
+		}
+	}
+	return true
 }
 
 // componentFromItem validates one covered component of Signature-Input.
@@ -433,4 +459,12 @@ func joinFieldLines(lines []string) string {
 	return strings.Join(parts, ", ")
 }
 
-func trimFieldValue(s string) string { return strings.Trim(s, " \t") }
+func trimFieldValue(s string) string {
+	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t') {
+		s = s[1:]
+	}
+	for len(s) > 0 && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t') {
+		s = s[:len(s)-1]
+	}
+	return s
+}

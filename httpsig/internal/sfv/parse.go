@@ -195,7 +195,7 @@ func (st *state) innerList() (InnerList, error) {
 		return InnerList{}, st.fail("expected '('")
 	}
 	st.pos++
-	var l InnerList
+	l := InnerList{Items: make([]Item, 0, 8)}
 	for !st.empty() {
 		st.skipSP()
 		if st.peek() == ')' {
@@ -237,7 +237,10 @@ func (st *state) item() (Item, error) {
 
 // params parses Parameters (RFC 8941 §4.2.3.2).
 func (st *state) params() (Params, error) {
-	var out Params
+	if st.peek() != ';' {
+		return nil, nil
+	}
+	out := make(Params, 0, 4)
 	for st.peek() == ';' {
 		st.pos++
 		st.skipSP()
@@ -373,6 +376,18 @@ func (st *state) number() (any, error) {
 // str parses a String (RFC 8941 §4.2.5).
 func (st *state) str() (string, error) {
 	st.pos++ // the opening quote
+	// Fast path: no escapes before the closing quote.
+	for i := st.pos; i < len(st.s); i++ {
+		c := st.s[i]
+		if c == '"' {
+			out := st.s[st.pos:i]
+			st.pos = i + 1
+			return out, nil
+		}
+		if c == '\\' || c < 0x20 || c > 0x7e {
+			break
+		}
+	}
 	var b strings.Builder
 	for !st.empty() {
 		c := st.s[st.pos]
