@@ -7,7 +7,6 @@ import (
 	"crypto/sha512"
 	"fmt"
 	"net/http"
-	"net/textproto"
 	"slices"
 	"strconv"
 	"strings"
@@ -64,7 +63,7 @@ func cavageSigningString(r *http.Request, headers []string, target, host string,
 			}
 			b.WriteString(strconv.FormatInt(expires, 10))
 		default:
-			values := r.Header[textproto.CanonicalMIMEHeaderKey(h)]
+			values := r.Header[canonicalKey(h)]
 			if h == "host" && len(values) == 0 && host != "" {
 				values = []string{host}
 			}

@@ -3,6 +3,7 @@ package httpsig
 import (
 	"encoding/base64"
 	"fmt"
+	"net/textproto"
 	"strconv"
 	"strings"
 )
@@ -23,6 +24,7 @@ type cavageParams struct {
 	algorithm string   // lower-cased; empty when absent
 	headers   []string // lower-cased, in signed order; ["date"] when absent
 	signature []byte   // decoded
+	sigText   string   // as received, base64; empty when built locally
 	created   int64    // 0 when absent
 	expires   int64    // 0 when absent
 }
@@ -78,6 +80,7 @@ func parseCavageSignature(v string) (*cavageParams, error) {
 		case "signature":
 			idx = 3
 			p.signature, err = decodeCavageSignature(value)
+			p.sigText = value
 			hasSig = true
 		case "created":
 			idx = 4
@@ -226,7 +229,7 @@ func cavageTime(name, v string) (int64, error) {
 // every server reads: keyId, algorithm, created, expires, headers, signature.
 func formatCavageSignature(p *cavageParams) string {
 	var b strings.Builder
-	b.Grow(64 + len(p.keyID) + 4*len(p.signature)/3)
+	b.Grow(80 + len(p.keyID) + 8*len(p.headers) + 4*len(p.signature)/3)
 	b.WriteString(`keyId="`)
 	writeQuoted(&b, p.keyID)
 	b.WriteString(`",algorithm="`)
@@ -243,7 +246,11 @@ func formatCavageSignature(p *cavageParams) string {
 	b.WriteString(`,headers="`)
 	b.WriteString(strings.Join(p.headers, " "))
 	b.WriteString(`",signature="`)
-	b.WriteString(base64.StdEncoding.EncodeToString(p.signature))
+	if p.sigText != "" {
+		b.WriteString(p.sigText)
+	} else {
+		b.WriteString(base64.StdEncoding.EncodeToString(p.signature))
+	}
 	b.WriteByte('"')
 	return b.String()
 }
@@ -289,4 +296,26 @@ func clip(s string) string {
 		return s[:40] + "…"
 	}
 	return s
+}
+
+// canonicalKey returns the key of a lower-case header name in an
+// http.Header, without allocating for the names signatures usually cover.
+func canonicalKey(name string) string {
+	switch name {
+	case "host":
+		return "Host"
+	case "date":
+		return "Date"
+	case "digest":
+		return "Digest"
+	case "content-type":
+		return "Content-Type"
+	case "content-length":
+		return "Content-Length"
+	case "user-agent":
+		return "User-Agent"
+	case "accept":
+		return "Accept"
+	}
+	return textproto.CanonicalMIMEHeaderKey(name)
 }

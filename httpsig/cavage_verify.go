@@ -108,8 +108,7 @@ func VerifyCavage(ctx context.Context, req *http.Request, body []byte, resolver 
 	if query != "" {
 		target += "?" + query
 	}
-	s, err := cavageSigningString(req, p.headers, target, host, p.created, p.expires)
-	if err != nil {
+	if err := checkSignedHeaders(req, p, host); err != nil {
 		return fail(err)
 	}
 	created, err := checkCavageTime(req, p, &policy)
@@ -141,7 +140,7 @@ func VerifyCavage(ctx context.Context, req *http.Request, body []byte, resolver 
 	if err != nil {
 		return fail(err)
 	}
-	alg, err := verifyCavageCrypto(req, p, vk, cands, s, path, query, host, policy.StrictRequestTarget)
+	alg, err := verifyCavageCrypto(req, p, vk, cands, target, path, query, host, policy.StrictRequestTarget)
 	if err != nil {
 		return fail(err)
 	}
@@ -263,7 +262,7 @@ func checkCavageTime(req *http.Request, p *cavageParams, policy *CavagePolicy) (
 // Either way the request target is tried with the query string and then,
 // unless strict, without it (Mastodon's quirk: some servers sign the path
 // alone).
-func verifyCavageCrypto(req *http.Request, p *cavageParams, vk *VerificationKey, cands []Algorithm, s, path, query, host string, strict bool) (Algorithm, error) {
+func verifyCavageCrypto(req *http.Request, p *cavageParams, vk *VerificationKey, cands []Algorithm, target, path, query, host string, strict bool) (Algorithm, error) {
 	key := vk.Key
 	if sg, ok := key.(crypto.Signer); ok {
 		key = sg.Public()
@@ -272,6 +271,10 @@ func verifyCavageCrypto(req *http.Request, p *cavageParams, vk *VerificationKey,
 	direct := slices.Contains(p.headers, createdPseudo) || slices.Contains(p.headers, expiresPseudo) ||
 		strings.ContainsAny(p.keyID, ",\"\\")
 	if direct {
+		s, err := cavageSigningString(req, p.headers, target, host, p.created, p.expires)
+		if err != nil {
+			return "", err
+		}
 		for _, alg := range cands {
 			err := cavageVerifyRaw(alg, key, s, p.signature)
 			if err == nil {
@@ -295,12 +298,21 @@ func verifyCavageCrypto(req *http.Request, p *cavageParams, vk *VerificationKey,
 		return "", ErrBadSignature
 	}
 
-	// go-fed reads the header map (and adds Host to it), so it gets a copy
-	// holding the signature re-serialized in the one form its parser reads.
-	h := req.Header.Clone()
-	delete(h, "Authorization")
+	// go-fed reads the header map (and adds Host to it), so it gets a new
+	// one holding the signed headers and the signature, re-serialized in
+	// the one form its parser reads.
+	h := make(http.Header, len(p.headers)+1)
+	for _, name := range p.headers {
+		if name[0] != '(' {
+			key := canonicalKey(name)
+			h[key] = req.Header[key]
+		}
+	}
+	if len(h["Host"]) == 0 {
+		h["Host"] = []string{host}
+	}
 	h["Signature"] = []string{formatCavageSignature(&cavageParams{
-		keyID: p.keyID, algorithm: p.algorithm, headers: p.headers, signature: p.signature,
+		keyID: p.keyID, algorithm: p.algorithm, headers: p.headers, signature: p.signature, sigText: p.sigText,
 	})}
 	tmp := &http.Request{Method: req.Method, URL: &url.URL{Path: path, RawQuery: query}, Host: host, Header: h}
 	for attempt := 0; attempt < 2; attempt++ {
@@ -321,6 +333,34 @@ func verifyCavageCrypto(req *http.Request, p *cavageParams, vk *VerificationKey,
 		}
 	}
 	return "", ErrBadSignature
+}
+
+// checkSignedHeaders makes sure every header the signature covers is
+// present, and the created and expires parameters when (created) and
+// (expires) are covered.
+func checkSignedHeaders(req *http.Request, p *cavageParams, host string) error {
+	for _, h := range p.headers {
+		switch h {
+		case requestTarget:
+		case createdPseudo:
+			if p.created == 0 {
+				return fmt.Errorf("%w: (created) is signed but the created parameter is absent", ErrMalformed)
+			}
+		case expiresPseudo:
+			if p.expires == 0 {
+				return fmt.Errorf("%w: (expires) is signed but the expires parameter is absent", ErrMalformed)
+			}
+		case "host":
+			if host == "" && len(req.Header["Host"]) == 0 {
+				return fmt.Errorf("%w: host", ErrMissingHeader)
+			}
+		default:
+			if len(req.Header[canonicalKey(h)]) == 0 {
+				return fmt.Errorf("%w: %s", ErrMissingHeader, h)
+			}
+		}
+	}
+	return nil
 }
 
 // gofedAlgorithm names alg as go-fed/httpsig does.
