@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -420,5 +421,28 @@ func TestSourcesListsEveryDocument(t *testing.T) {
 	text := string(raw)
 	for _, e := range readIndex(t) {
 		assert.Contains(t, text, "| `"+e.Name+"` | "+e.Kind+" |", "SOURCES.md lacks %s", e.Name)
+	}
+}
+
+// TestHostsAreInvented keeps real servers out of the documents: every URL
+// must point at a reserved example domain, except vocabulary and context
+// namespaces and the bsky.app profile URLs Bridgy Fed embeds in its ids.
+func TestHostsAreInvented(t *testing.T) {
+	vocabulary := []string{
+		"www.w3.org", "w3id.org", "purl.archive.org", "schema.org", "ostatus.org",
+		"joinmastodon.org", "gotosocial.org", "misskey-hub.net", "join-lemmy.org",
+		"joinpeertube.org", "pixelfed.org", "joinmobilizon.org", "fedibird.com", "bsky.app",
+	}
+	urlRE := regexp.MustCompile(`(?:https?|wss?)://([A-Za-z0-9.-]+)`)
+	for _, d := range All() {
+		t.Run(d.Name, func(t *testing.T) {
+			for _, m := range urlRE.FindAllStringSubmatch(string(d.Data), -1) {
+				host := strings.ToLower(m[1])
+				invented := host == "example.com" || host == "example.org" || host == "example.net" ||
+					strings.HasSuffix(host, ".example.com") || strings.HasSuffix(host, ".example.org") ||
+					strings.HasSuffix(host, ".example.net") || strings.HasSuffix(host, ".example")
+				assert.True(t, invented || slices.Contains(vocabulary, host), "real host %q", host)
+			}
+		})
 	}
 }
