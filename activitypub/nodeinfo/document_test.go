@@ -121,7 +121,7 @@ func TestDecodeSpecExamples(t *testing.T) {
 	}
 }
 
-func TestHelpers(t *testing.T) {
+func TestRelAndContentType(t *testing.T) {
 	assert.Equal(t, "http://nodeinfo.diaspora.software/ns/schema/2.1", Rel(Version21))
 	assert.Equal(t, `application/json; profile="http://nodeinfo.diaspora.software/ns/schema/2.0#"`, ContentType(Version20))
 }
