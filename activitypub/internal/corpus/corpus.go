@@ -78,19 +78,25 @@ type Expect struct {
 	// an embedded object; for an array (a Flag's account and statuses), its
 	// first element.
 	Object string `json:"object,omitempty"`
-	// To and Cc are the top-level addressing in document order, a single
-	// value becoming a one-element slice and an embedded object its "id". "as:Public" and "Public" are
-	// rewritten to PublicIRI; nothing else is changed.
+	// To and Cc are the top-level addressing in document order: a single
+	// value becomes a one-element slice and an embedded object its "id".
+	// "as:Public" and "Public" are rewritten to PublicIRI; nothing else is
+	// changed.
 	To []string `json:"to,omitempty"`
 	Cc []string `json:"cc,omitempty"`
 	// Content is the plain "content" string of the embedded object when the
 	// top-level "object" is an embedded object that has content, otherwise
-	// the document's own "content". When only a "contentMap" is present, it
-	// is the first value of that map in document order.
+	// the document's own "content"; objects nested deeper (an Announce of a
+	// Create of a Page) are not looked into. When only a "contentMap" is
+	// present, it is the first value of that map in document order; every
+	// such document lists its language tags in ascending order, so a decoder
+	// that keeps the map unordered finds the same value by taking the
+	// smallest tag.
 	Content string `json:"content,omitempty"`
 	// UnusualContext is true when the "@context" references a URL other than
-	// those listed in KnownContexts, or when an embedded context object maps a
-	// term that the Activity Streams context itself defines to another IRI.
+	// those listed in KnownContexts, or when an embedded context object sets
+	// "@vocab" or maps a term that the Activity Streams context itself
+	// defines (such as "icon") to another IRI.
 	UnusualContext bool `json:"unusualContext,omitempty"`
 }
 

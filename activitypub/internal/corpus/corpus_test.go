@@ -446,3 +446,40 @@ func TestHostsAreInvented(t *testing.T) {
 		})
 	}
 }
+
+// TestContentMapTagsAscending keeps the promise made on Expect.Content: in a
+// document with contentMap but no content, the first tag is the smallest.
+func TestContentMapTagsAscending(t *testing.T) {
+	for _, d := range All() {
+		var top map[string]json.RawMessage
+		require.NoError(t, json.Unmarshal(d.Data, &top))
+		for _, m := range []map[string]json.RawMessage{top, objectOf(top)} {
+			if _, ok := m["content"]; ok || m["contentMap"] == nil {
+				continue
+			}
+			dec := json.NewDecoder(bytes.NewReader(m["contentMap"]))
+			_, err := dec.Token()
+			require.NoError(t, err)
+			var tags []string
+			for dec.More() {
+				tok, err := dec.Token()
+				require.NoError(t, err)
+				tag, ok := tok.(string)
+				require.True(t, ok, "%s: language tag expected, got %v", d.Name, tok)
+				tags = append(tags, tag)
+				var skip json.RawMessage
+				require.NoError(t, dec.Decode(&skip))
+			}
+			assert.True(t, slices.IsSorted(tags), "%s: contentMap tags %v not ascending", d.Name, tags)
+		}
+	}
+}
+
+// objectOf returns the embedded top-level object, or nil.
+func objectOf(top map[string]json.RawMessage) map[string]json.RawMessage {
+	var obj map[string]json.RawMessage
+	if raw := top["object"]; len(raw) > 0 && raw[0] == '{' {
+		_ = json.Unmarshal(raw, &obj)
+	}
+	return obj
+}

@@ -160,6 +160,11 @@ var coverage = []struct {
 	{"Bridgy Fed did: and at:// ids", []string{"bridgyfed-actor"}, all(contains("id", "/ap/did:plc:"), contains("alsoKnownAs", "did:plc:"), contains("alsoKnownAs", "at://"))},
 	{"Bridgy Fed at:// object id", []string{"bridgyfed-create-note"}, contains("object.id", "at://did:plc:")},
 
+	{"contentMap without content", []string{"generic-contentmap-only"}, all(has("contentMap"), not(has("content")), minLen("contentMap", 1))},
+	{"standalone Tombstone", []string{"generic-tombstone"}, all(is("type", "Tombstone"), has("formerType"), has("deleted"))},
+	{"Event with Place and Link", []string{"generic-event"}, all(is("type", "Event"), is("location.type", "Place"), is("url.type", "Link"))},
+	{"PeerTube comment", []string{"peertube-comment-note"}, all(is("type", "Note"), contains("inReplyTo", "/videos/watch/"))},
+
 	// Activities.
 	{"Create", []string{"mastodon-create-note-unlisted", "akkoma-create-note", "pixelfed-create-note-album", "bridgyfed-create-note"}, all(is("type", "Create"), isObject("object"))},
 	{"Update of a Note", []string{"mastodon-update-note"}, all(is("type", "Update"), is("object.type", "Note"), has("object.updated"))},
@@ -170,6 +175,7 @@ var coverage = []struct {
 	{"Accept of an embedded Follow", []string{"mastodon-accept-follow"}, all(is("type", "Accept"), is("object.type", "Follow"))},
 	{"Reject of an embedded Follow", []string{"mastodon-reject-follow"}, all(is("type", "Reject"), is("object.type", "Follow"))},
 	{"Undo of an embedded Follow", []string{"mastodon-undo-follow"}, all(is("type", "Undo"), is("object.type", "Follow"))},
+	{"Undo of an embedded Announce", []string{"mastodon-undo-announce"}, all(is("type", "Undo"), is("object.type", "Announce"))},
 	{"Like", []string{"mastodon-like", "lemmy-like-vote"}, all(is("type", "Like"), isString("object"))},
 	{"Like as emoji reaction", []string{"misskey-like-reaction", "misskey-like-unicode"}, all(is("type", "Like"), has("content"), has("_misskey_reaction"))},
 	{"EmojiReact", []string{"akkoma-emojireact"}, all(is("type", "EmojiReact"), has("content"), is("tag.type", "Emoji"))},
