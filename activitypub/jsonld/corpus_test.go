@@ -68,6 +68,10 @@ func TestNormalizeCorpus(t *testing.T) {
 				assert.Equal(t, e.Cc, refIDs(m["cc"]))
 			}
 
+			// Every real document canonicalizes, well within the cost bounds.
+			_, err = p.Canonicalize(ctx, d.Data)
+			require.NoError(t, err)
+
 			// The normalized form decodes on vocab's direct path.
 			o, err := vocab.Unmarshal(norm)
 			require.NoError(t, err)

@@ -29,7 +29,9 @@ var (
 	ErrTooManyContexts = errors.New("jsonld: too many remote contexts")
 	// ErrTooComplex means a document would cost too much to process: its
 	// scoped contexts (contexts inside term definitions), its own or those
-	// of the contexts it loads, would be applied to too many objects.
+	// of the contexts it loads, would be applied to too many objects, or
+	// (for Canonicalize) its blank nodes are so alike that labelling them
+	// canonically would take exponential time.
 	ErrTooComplex = errors.New("jsonld: document too costly to process")
 	// ErrInvalidContext means a context document is not a JSON object with
 	// an "@context" member.

@@ -314,7 +314,9 @@ func (p *Processor) Normalize(ctx context.Context, doc []byte) ([]byte, error) {
 // as N-Quads, one statement per line, each ending in a newline: the input
 // that Linked Data Signatures such as RsaSignature2017 hash. Unlike Expand,
 // it applies exactly the contexts doc names, as signature verifiers do.
-// Properties that map to no IRI do not appear in the output.
+// Properties that map to no IRI do not appear in the output. A document
+// whose blank nodes are too alike to label in reasonable time fails with
+// ErrTooComplex.
 func (p *Processor) Canonicalize(ctx context.Context, doc []byte) (string, error) {
 	st, err := p.state()
 	if err != nil {
@@ -332,6 +334,9 @@ func (p *Processor) Canonicalize(ctx context.Context, doc []byte) (string, error
 		api := ld.NewJsonLdApi()
 		dataset, err := api.ToRDF(expanded, opts)
 		if err != nil {
+			return err
+		}
+		if err := checkCanonCost(dataset); err != nil {
 			return err
 		}
 		res, err := api.Normalize(dataset, opts)

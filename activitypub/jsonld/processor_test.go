@@ -549,3 +549,36 @@ func TestScopedContextCostIsBounded(t *testing.T) {
 	_, err = jsonld.Normalize(context.Background(), []byte(small))
 	assert.NoError(t, err)
 }
+
+func TestCanonicalizeRefusesPoisonGraphs(t *testing.T) {
+	// Blank nodes that all link to each other look alike to URDNA2015,
+	// which then tries every ordering of them: seven such nodes take
+	// seconds to label, eight take minutes.
+	clique := func(n int) string {
+		var nodes []string
+		for i := range n {
+			var links []string
+			for j := range n {
+				if j != i {
+					links = append(links, fmt.Sprintf(`{"@id":"_:b%d"}`, j))
+				}
+			}
+			nodes = append(nodes, fmt.Sprintf(`{"@id":"_:b%d","http://x.example/#p":[%s]}`, i, strings.Join(links, ",")))
+		}
+		return `{"@graph":[` + strings.Join(nodes, ",") + `]}`
+	}
+	_, err := jsonld.Canonicalize(context.Background(), []byte(clique(3)))
+	require.NoError(t, err)
+	for _, n := range []int{6, 8, 20} {
+		_, err := jsonld.Canonicalize(context.Background(), []byte(clique(n)))
+		require.ErrorIs(t, err, jsonld.ErrTooComplex, "clique of %d", n)
+	}
+
+	// The same shape can arise without blank node labels: anonymous
+	// objects holding identical anonymous objects.
+	child := `{"http://x.example/#q":"c"}`
+	parent := `{"http://x.example/#c":[` + strings.TrimSuffix(strings.Repeat(child+",", 10), ",") + `]}`
+	tree := `{"@id":"http://x.example/root","http://x.example/#p":[` + parent + `,` + parent + `]}`
+	_, err = jsonld.Canonicalize(context.Background(), []byte(tree))
+	require.ErrorIs(t, err, jsonld.ErrTooComplex)
+}
