@@ -197,7 +197,7 @@ var coverage = []struct {
 
 	// Addressing.
 	{"public", []string{"mastodon-note-mentions", "gotosocial-note"}, is("to", PublicIRI)},
-	{"unlisted", []string{"mastodon-create-note-unlisted", "misskey-note-quote"}, all(is("cc", PublicIRI), not(is("to", PublicIRI)))},
+	{"unlisted", []string{"mastodon-create-note-unlisted", "misskey-note-quote", "wordpress-note-quiet-public"}, all(is("cc", PublicIRI), not(is("to", PublicIRI)))},
 	{"followers-only", []string{"mastodon-note-content-warning", "gotosocial-note-followers-only", "pixelfed-note-image"}, all(contains("to", "/followers"), not(is("to", PublicIRI)), not(is("cc", PublicIRI)))},
 	{"direct", []string{"mastodon-note-direct"}, all(is("tag.type", "Mention"), not(contains("to", "followers")), not(is("to", PublicIRI)), not(has("cc.0")))},
 	{"Public as full IRI", []string{"mastodon-announce"}, is("to", PublicIRI)},
