@@ -31,6 +31,8 @@ func KnownContext(url string) bool {
 // make direct decoding misread the document.
 type contextChecker struct {
 	doc      []byte // the whole document, to see whether a term is used
+	skipFrom int    // the "@context" value being checked, [skipFrom, skipTo),
+	skipTo   int    // which does not count as a use
 	prefixes []string
 	problem  string
 	unknown  bool
@@ -40,7 +42,7 @@ type contextChecker struct {
 // returns an error matching ErrNeedsJSONLD when the document must go
 // through a JSON-LD processor to be read correctly.
 func (s *scanner) checkContext(raw []byte, start int) error {
-	c := contextChecker{doc: s.data}
+	c := contextChecker{doc: s.data, skipFrom: start, skipTo: s.pos}
 	sub := scanner{data: raw, maxDepth: s.maxDepth, maxArray: s.maxArray}
 	if err := c.value(&sub); err != nil {
 		return err
@@ -102,7 +104,9 @@ func (c *contextChecker) url(u string) {
 // used reports whether term appears quoted in the document, conservatively
 // standing for "the document uses this term".
 func (c *contextChecker) used(quoted string) bool {
-	return bytes.Contains(c.doc, []byte(quoted))
+	q := []byte(quoted)
+	from, to := max(0, min(c.skipFrom, len(c.doc))), max(0, min(c.skipTo, len(c.doc)))
+	return bytes.Contains(c.doc[:from], q) || bytes.Contains(c.doc[to:], q)
 }
 
 func (c *contextChecker) flag(msg string) {

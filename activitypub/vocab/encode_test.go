@@ -1,0 +1,64 @@
+package vocab_test
+
+import (
+	"encoding/json"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/starling-fed/starling/activitypub/vocab"
+)
+
+func TestMarshalShape(t *testing.T) {
+	f := false
+	o := &vocab.Object{
+		ID: "https://a.example/n/1", Type: vocab.TypeNote, Content: "x",
+		To:        []vocab.Ref{vocab.IRIRef("as:Public")},
+		Tag:       []vocab.Ref{vocab.ObjectRef(&vocab.Object{Type: vocab.TypeHashtag, Href: "https://a.example/t/x", Name: "#x"})},
+		InReplyTo: []vocab.Ref{vocab.IRIRef("https://b.example/n/2")},
+		Sensitive: &f,
+		Extra:     map[string]json.RawMessage{"zeta": json.RawMessage(`1`), "alpha": json.RawMessage(`{"b":2}`)},
+	}
+	out, err := vocab.Marshal(o)
+	require.NoError(t, err)
+	s := string(out)
+	assert.True(t, strings.HasPrefix(s, `{"@context":`+vocab.DefaultContext+`,"id":`), s)
+	assert.Contains(t, s, `"to":["https://www.w3.org/ns/activitystreams#Public"]`)
+	assert.Contains(t, s, `"tag":[{"type":"Hashtag"`)
+	assert.Contains(t, s, `"inReplyTo":"https://b.example/n/2"`)
+	assert.Contains(t, s, `"sensitive":false`)
+	assert.Less(t, strings.Index(s, `"alpha"`), strings.Index(s, `"zeta"`))
+	assert.True(t, json.Valid(out))
+	// Embedded objects carry no context.
+	assert.Equal(t, 1, strings.Count(s, "@context"))
+}
+
+func TestMarshalStrings(t *testing.T) {
+	o := &vocab.Object{Content: "a\"b\\c\n\t\x01<&>\u2028é\xff"}
+	out, err := vocab.Marshal(o)
+	require.NoError(t, err)
+	var back struct{ Content string }
+	require.NoError(t, json.Unmarshal(out, &back))
+	assert.Equal(t, "a\"b\\c\n\t\x01<&>\u2028é\uFFFD", back.Content)
+}
+
+func TestMarshalErrors(t *testing.T) {
+	_, err := vocab.Marshal(&vocab.Object{Extra: map[string]json.RawMessage{"x": json.RawMessage(`{`)}})
+	assert.ErrorIs(t, err, vocab.ErrInvalidExtra)
+	_, err = vocab.Marshal(&vocab.Object{LDContext: json.RawMessage(`[`)})
+	assert.ErrorIs(t, err, vocab.ErrInvalidExtra)
+	nan := math.NaN()
+	_, err = vocab.Marshal(&vocab.Object{Latitude: &nan})
+	assert.Error(t, err)
+}
+
+func TestMarshalKeepsOwnContext(t *testing.T) {
+	o, err := vocab.Unmarshal([]byte(`{"@context":["https://www.w3.org/ns/activitystreams",{"isCat":"misskey:isCat"}],"type":"Person","isCat":true}`))
+	require.NoError(t, err)
+	out, err := vocab.Marshal(o)
+	require.NoError(t, err)
+	assert.Equal(t, `{"@context":["https://www.w3.org/ns/activitystreams",{"isCat":"misskey:isCat"}],"type":"Person","isCat":true}`, string(out))
+}
