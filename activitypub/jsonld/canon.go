@@ -20,6 +20,14 @@ import (
 // distinct anonymous objects, whose estimate is 1 or close to it.
 const maxCanonPermutations = 1 << 16
 
+// maxCanonPathWork bounds the other cost of labelling look-alike blank
+// nodes: each one is hashed along the paths of blank nodes connected to it,
+// so two long identical chains cost the square of their length (two chains
+// of a thousand nodes, 125 KB, take seconds). The estimate is the sum, over
+// blank nodes that share their statements' shape with another, of the size
+// of their connected group of blank nodes.
+const maxCanonPathWork = 1 << 17
+
 // checkCanonCost estimates how hard labelling the blank nodes of ds will be,
 // and returns ErrTooComplex when the estimate exceeds maxCanonPermutations.
 func checkCanonCost(ds *ld.RDFDataset) error {
@@ -50,9 +58,14 @@ func checkCanonCost(ds *ld.RDFDataset) error {
 		return nil
 	}
 	sig := make(map[string]string, len(sigs))
+	shared := make(map[string]int)
 	for b, s := range sigs {
 		sort.Strings(s)
 		sig[b] = strings.Join(s, "\n")
+		shared[sig[b]]++
+	}
+	if err := checkPathWork(neighbours, sig, shared); err != nil {
+		return err
 	}
 	logCost, logMax := 0.0, math.Log(maxCanonPermutations)
 	for _, ns := range neighbours {
@@ -68,6 +81,43 @@ func checkCanonCost(ds *ld.RDFDataset) error {
 		}
 		if logCost > logMax {
 			return fmt.Errorf("%w: blank nodes too alike to label in reasonable time", ErrTooComplex)
+		}
+	}
+	return nil
+}
+
+// checkPathWork sums, over blank nodes whose signature another blank node
+// shares, the size of their connected component of blank nodes.
+func checkPathWork(neighbours map[string]map[string]bool, sig map[string]string, shared map[string]int) error {
+	component := make(map[string]int) // blank node -> component index
+	var sizes []int
+	for start := range neighbours {
+		if _, seen := component[start]; seen {
+			continue
+		}
+		idx := len(sizes)
+		sizes = append(sizes, 0)
+		stack := []string{start}
+		component[start] = idx
+		for len(stack) > 0 {
+			b := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			sizes[idx]++
+			for n := range neighbours[b] {
+				if _, seen := component[n]; !seen {
+					component[n] = idx
+					stack = append(stack, n)
+				}
+			}
+		}
+	}
+	work := 0
+	for b, idx := range component {
+		if shared[sig[b]] > 1 {
+			work += sizes[idx]
+			if work > maxCanonPathWork {
+				return fmt.Errorf("%w: too many look-alike blank nodes in long chains", ErrTooComplex)
+			}
 		}
 	}
 	return nil

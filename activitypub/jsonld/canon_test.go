@@ -1,6 +1,7 @@
 package jsonld
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/piprate/json-gold/ld"
@@ -13,11 +14,12 @@ func TestCheckCanonCost(t *testing.T) {
 	lit := func(s string) ld.Node { return ld.NewLiteral(s, "", "") }
 	p := iri("http://x.example/#p")
 
-	tests := []struct {
+	type canonCase struct {
 		name  string
 		quads []*ld.Quad
 		ok    bool
-	}{
+	}
+	tests := []canonCase{
 		{"no blank nodes", []*ld.Quad{{Subject: iri("http://a"), Predicate: p, Object: lit("x")}}, true},
 		{"tree of distinct nodes", []*ld.Quad{
 			{Subject: iri("http://a"), Predicate: p, Object: blank("_:b0")},
@@ -39,6 +41,20 @@ func TestCheckCanonCost(t *testing.T) {
 			return qs
 		}(), false},
 	}
+	chains := func(n int) []*ld.Quad {
+		var qs []*ld.Quad
+		for c := range 2 {
+			for i := range n {
+				pred := iri(fmt.Sprintf("http://x.example/#n%d", i))
+				qs = append(qs, &ld.Quad{Subject: blank(fmt.Sprintf("_:c%d_%d", c, i)), Predicate: pred, Object: blank(fmt.Sprintf("_:c%d_%d", c, i+1))})
+			}
+		}
+		return qs
+	}
+	tests = append(tests,
+		canonCase{"two short identical chains", chains(50), true},
+		canonCase{"two long identical chains", chains(400), false},
+	)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := checkCanonCost(&ld.RDFDataset{Graphs: map[string][]*ld.Quad{"@default": tt.quads}})
