@@ -1,9 +1,6 @@
 package httpsig
 
 import (
-	"crypto"
-	"crypto/ecdsa"
-	"crypto/ed25519"
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
@@ -39,41 +36,6 @@ func TestPEMFormats(t *testing.T) {
 	cavagePriv := readPrivateKey(t, "cavage12/test-key.priv.pem")
 	cavagePub := readPublicKey(t, "cavage12/test-key.pub.pem")
 	assert.True(t, cavagePriv.Public().(*rsa.PublicKey).Equal(cavagePub))
-}
-
-func TestGenerateAndPEMRoundTrip(t *testing.T) {
-	for _, alg := range []Algorithm{"", Ed25519, ECDSAP256SHA256} {
-		t.Run(string(alg), func(t *testing.T) {
-			key, err := GenerateKey(alg)
-			require.NoError(t, err)
-			switch alg {
-			case "":
-				require.IsType(t, &rsa.PrivateKey{}, key)
-				assert.Equal(t, DefaultRSABits, key.(*rsa.PrivateKey).N.BitLen())
-			case Ed25519:
-				require.IsType(t, ed25519.PrivateKey{}, key)
-			case ECDSAP256SHA256:
-				require.IsType(t, &ecdsa.PrivateKey{}, key)
-			}
-			privPEM, err := MarshalPrivateKeyPEM(key)
-			require.NoError(t, err)
-			assert.Contains(t, string(privPEM), "BEGIN PRIVATE KEY")
-			back, err := ParsePrivateKeyPEM(privPEM)
-			require.NoError(t, err)
-			assert.True(t, back.(interface {
-				Equal(x crypto.PrivateKey) bool
-			}).Equal(key))
-
-			pubPEM, err := MarshalPublicKeyPEM(key)
-			require.NoError(t, err)
-			assert.Contains(t, string(pubPEM), "BEGIN PUBLIC KEY")
-			pub, err := ParsePublicKeyPEM(pubPEM)
-			require.NoError(t, err)
-			assert.True(t, pub.(interface{ Equal(x crypto.PublicKey) bool }).Equal(key.Public()))
-		})
-	}
-	_, err := GenerateKey(HMACSHA256)
-	require.ErrorIs(t, err, ErrUnknownAlgorithm)
 }
 
 // pemBadCases are inputs the PEM readers must refuse.
