@@ -45,4 +45,3 @@ func TestGenerateAndPEMRoundTrip(t *testing.T) {
 	_, err := GenerateKey(HMACSHA256)
 	require.ErrorIs(t, err, ErrUnknownAlgorithm)
 }
-
