@@ -287,3 +287,19 @@ func TestVerifyCavageQueryQuirk(t *testing.T) {
 	_, err = VerifyCavage(context.Background(), req, nil, resolver, CavagePolicy{Now: clockAt(now), StrictRequestTarget: true})
 	require.ErrorIs(t, err, ErrBadSignature)
 }
+
+// The query retry works on the path that verifies without go-fed too.
+func TestVerifyCavageQueryQuirkDirect(t *testing.T) {
+	_, edKey := genEd25519(t)
+	resolver := keyTable{`k,1`: {KeyID: `k,1`, Key: edKey.Public()}}
+	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	req := httptest.NewRequest("GET", "https://b.example/outbox", nil)
+	require.NoError(t, SignCavage(req, nil, SigningKey{KeyID: `k,1`, Key: edKey},
+		CavageOptions{Headers: []string{"(request-target)", "host", "(created)"}, Now: clockAt(now)}))
+	req.URL.RawQuery = "page=true"
+	got, err := VerifyCavage(context.Background(), req, nil, resolver, CavagePolicy{Now: clockAt(now)})
+	require.NoError(t, err)
+	assert.Equal(t, now.UTC(), got.Created)
+	_, err = VerifyCavage(context.Background(), req, nil, resolver, CavagePolicy{Now: clockAt(now), StrictRequestTarget: true})
+	require.ErrorIs(t, err, ErrBadSignature)
+}
