@@ -12,6 +12,7 @@ import (
 
 	"github.com/starling-fed/starling/activitypub/gofed"
 	"github.com/starling-fed/starling/activitypub/internal/corpus"
+	"github.com/starling-fed/starling/activitypub/jsonld"
 	"github.com/starling-fed/starling/activitypub/vocab"
 )
 
@@ -146,7 +147,14 @@ func TestOracle(t *testing.T) {
 		t.Run(doc.Name, func(t *testing.T) {
 			o, err := vocab.Unmarshal(doc.Data)
 			if errors.Is(err, vocab.ErrNeedsJSONLD) {
-				t.Skip("needs JSON-LD normalization")
+				// The document's context needs a JSON-LD processor.
+				d := vocab.Decoder{Normalize: jsonld.Normalize}
+				o, err = d.Decode(ctx, doc.Data)
+			}
+			if reason, ok := vocabRefuses[doc.Name]; ok {
+				require.ErrorIs(t, err, vocab.ErrUnknownContext)
+				t.Log("vocab refuses it:", reason)
+				return
 			}
 			require.NoError(t, err)
 			gt, err := gofed.Parse(ctx, doc.Data)

@@ -676,6 +676,10 @@ func (s *scanner) refs(dst *[]Ref) error {
 		if err != nil {
 			return err
 		}
+		if *dst == nil {
+			*dst = []Ref{r}
+			return nil
+		}
 		*dst = append(*dst, r)
 		return nil
 	}
@@ -686,6 +690,10 @@ func (s *scanner) refs(dst *[]Ref) error {
 		r, err := s.refValue()
 		if err != nil {
 			return err
+		}
+		if *dst == nil {
+			// Most arrays are short: one allocation instead of three.
+			*dst = make([]Ref, 0, 4)
 		}
 		*dst = append(*dst, r)
 		return nil
