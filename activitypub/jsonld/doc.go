@@ -56,7 +56,8 @@
 // Documents are size-capped (Processor.MaxBytes) and depth-capped
 // (Processor.MaxDepth) before the JSON-LD algorithms, which recurse, see
 // them. Context cycles, runaway context loading, scoped contexts applied
-// to so many objects that processing would take seconds, and malformed
+// to so many objects that processing would take seconds, blank nodes so
+// alike that canonical labelling would take exponential time, and malformed
 // contexts end in errors (ErrContextCycle, ErrTooManyContexts,
 // ErrTooComplex, *ProcessingError), never in a panic.
 package jsonld

@@ -110,6 +110,7 @@ func (p *Processor) limits() (maxBytes, maxDepth int) {
 // Expand returns the expanded form of doc: every term replaced by its IRI,
 // every value in an array. A top-level object without "@context" is read
 // with the Activity Streams context, as Activity Streams 2.0 requires.
+// Numbers come out as json.Number, so large integers keep their digits.
 func (p *Processor) Expand(ctx context.Context, doc []byte) ([]any, error) {
 	st, err := p.state()
 	if err != nil {
