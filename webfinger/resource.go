@@ -9,6 +9,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/net/idna"
+
+	"github.com/starling-fed/starling/internal/safehttp"
 )
 
 // MaxResourceLength is the longest resource or address accepted, in bytes.
@@ -207,6 +209,11 @@ func normalizeHost(hostport string) (string, error) {
 			}
 			if err := checkDNSName(ascii); err != nil {
 				return "", err
+			}
+			if safehttp.IsNumericHost(ascii) {
+				// "2130706433" or "0x7f.1": an IPv4 address to inet_aton
+				// and browsers, never a host name.
+				return "", fmt.Errorf("numeric host %q is not a dotted-decimal IPv4 address", ascii)
 			}
 			// The ASCII form must itself be a valid name (no punycode
 			// label that decodes to something invalid).

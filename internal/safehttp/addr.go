@@ -2,6 +2,7 @@ package safehttp
 
 import (
 	"net/netip"
+	"strings"
 )
 
 // CheckAddr reports whether ip may be dialled. It returns nil for public
@@ -125,4 +126,107 @@ func classifyV6(b [16]byte) string {
 		return "documentation"
 	}
 	return ""
+}
+
+// IsNumericHost reports whether host, a name that is not a valid IP
+// literal, would still be read as an IPv4 address by browsers (WHATWG URL)
+// and by resolvers built on C's inet_aton: its last label is a decimal,
+// octal or 0x-hexadecimal number, as in "2130706433", "0x7f.1",
+// "0177.0.0.1" or "127.1". No real host name ends in a numeric label, so
+// such a host is refused rather than handed to a resolver that might turn
+// it into a loopback address.
+func IsNumericHost(host string) bool {
+	host = strings.TrimSuffix(host, ".")
+	last := host[strings.LastIndexByte(host, '.')+1:]
+	if last == "" {
+		return false
+	}
+	if len(last) >= 2 && last[0] == '0' && (last[1] == 'x' || last[1] == 'X') {
+		for i := 2; i < len(last); i++ {
+			if !isHexDigit(last[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	for i := 0; i < len(last); i++ {
+		if last[i] < '0' || last[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// parseNumericIPv4 reads host the way inet_aton and WHATWG URL do: one to
+// four dot-separated parts, each decimal, octal (leading 0) or hexadecimal
+// (0x), the last filling the remaining bytes. It reports false if host is
+// not such a form.
+func parseNumericIPv4(host string) (netip.Addr, bool) {
+	parts := strings.Split(strings.TrimSuffix(host, "."), ".")
+	if len(parts) > 4 {
+		return netip.Addr{}, false
+	}
+	var v uint64
+	for i, p := range parts {
+		n, ok := parseNumericPart(p)
+		if !ok {
+			return netip.Addr{}, false
+		}
+		if i < len(parts)-1 {
+			if n > 255 {
+				return netip.Addr{}, false
+			}
+			v = v<<8 | n
+			continue
+		}
+		width := uint(8 * (5 - len(parts)))
+		if n >= 1<<width {
+			return netip.Addr{}, false
+		}
+		v = v<<width | n
+	}
+	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}), true
+}
+
+func parseNumericPart(p string) (uint64, bool) {
+	base := 10
+	switch {
+	case len(p) >= 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X'):
+		p, base = p[2:], 16
+		if p == "" {
+			return 0, true
+		}
+	case len(p) >= 2 && p[0] == '0':
+		p, base = p[1:], 8
+	}
+	if p == "" || len(p) > 32 {
+		return 0, false
+	}
+	var n uint64
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		var d uint64
+		switch {
+		case c >= '0' && c <= '9':
+			d = uint64(c - '0')
+		case c >= 'a' && c <= 'f':
+			d = uint64(c-'a') + 10
+		case c >= 'A' && c <= 'F':
+			d = uint64(c-'A') + 10
+		default:
+			return 0, false
+		}
+		if d >= uint64(base) {
+			return 0, false
+		}
+		n = n*uint64(base) + d
+		if n > 1<<32 {
+			return 0, false
+		}
+	}
+	return n, true
+}
+
+func isHexDigit(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 }

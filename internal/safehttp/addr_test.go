@@ -100,6 +100,17 @@ func TestCheckAddr(t *testing.T) {
 	}
 }
 
+func TestIsNumericHost(t *testing.T) {
+	for host, want := range map[string]bool{
+		"2130706433": true, "0x7f.1": true, "127.1": true, "0177.0.0.1": true, "example.0x": true,
+		"example.com.1.": true, "1.2.3.4.5": true,
+		"example.com": false, "1.example": false, "0xexample": false, "123abc": false,
+		"": false, ".": false, "example.com.": false, "xn--80ak6aa92e.com": false,
+	} {
+		assert.Equal(t, want, IsNumericHost(host), host)
+	}
+}
+
 func TestCheckAddrInvalid(t *testing.T) {
 	require.ErrorIs(t, CheckAddr(netip.Addr{}), ErrPrivateAddress)
 }
@@ -132,4 +143,21 @@ func BenchmarkCheckAddr(b *testing.B) {
 	for i := 0; b.Loop(); i++ {
 		_ = CheckAddr(addrs[i%len(addrs)])
 	}
+}
+
+func FuzzNumericHost(f *testing.F) {
+	for _, s := range []string{"2130706433", "0x7f.1", "127.1", "0177.0.0.1", "1.2.3.4", "example.com", "0x", "1..2", "4294967296"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, host string) {
+		ip, ok := parseNumericIPv4(host)
+		if !ok {
+			return
+		}
+		require.True(t, ip.Is4())
+		// A dotted-decimal literal means what netip says it means.
+		if std, err := netip.ParseAddr(host); err == nil {
+			assert.Equal(t, std, ip)
+		}
+	})
 }

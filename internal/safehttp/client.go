@@ -223,6 +223,15 @@ func (g *guard) dial(ctx context.Context, network, address string) (net.Conn, er
 			return nil, err
 		}
 		addrs = []netip.Addr{ip}
+	} else if IsNumericHost(host) && !g.cfg.InsecureAllowPrivateAddresses {
+		// "0x7f.1" or "2130706433" is loopback to inet_aton and to
+		// browsers; never let a resolver decide what it means.
+		err := fmt.Errorf("%w: numeric host %q is not a valid IPv4 address", ErrPrivateAddress, host)
+		if ip, ok := parseNumericIPv4(host); ok {
+			err = &AddressError{Host: host, Addr: ip, Reason: "written in non-standard IPv4 notation"}
+		}
+		g.cfg.Logger.Debug("safehttp: refused address", "host", host, "error", err)
+		return nil, err
 	} else {
 		lookupNet := "ip"
 		switch network {

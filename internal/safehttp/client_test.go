@@ -111,7 +111,6 @@ func TestDialRefusesPrivateAfterResolution(t *testing.T) {
 		{"https://127.0.0.1/", ErrPrivateAddress, nil},
 		{"https://[::1]:8443/", ErrPrivateAddress, nil},
 		{"https://169.254.169.254/", ErrPrivateAddress, nil},
-		{"https://0x7f.1/", nil, nil}, // not an IP literal to Go; resolved as a name, unknown here
 		{"http://public.example/", ErrSchemeNotAllowed, nil},
 		{"ftp://public.example/", ErrSchemeNotAllowed, nil},
 		{"https://public.example/", errRecorded, []string{"93.184.216.34:443", "[2606:2800:220:1:248:1893:25c8:1946]:443"}},
@@ -130,6 +129,47 @@ func TestDialRefusesPrivateAfterResolution(t *testing.T) {
 				assert.ErrorIs(t, err, tt.wantErr)
 			}
 			assert.Equal(t, tt.dialed, dialer.addrs(), "dialled addresses")
+		})
+	}
+}
+
+func TestDialRefusesNumericHosts(t *testing.T) {
+	// inet_aton and browsers read these as IPv4 addresses; Go does not
+	// parse them as literals, so without a check they would reach the
+	// resolver, and a C resolver answers 127.0.0.1 for "0x7f.1".
+	tests := []struct {
+		url  string
+		addr string // the address the host stands for, "" if none
+	}{
+		{"https://0x7f.1/", "127.0.0.1"},
+		{"https://2130706433/", "127.0.0.1"},
+		{"https://0177.0.0.1/", "127.0.0.1"},
+		{"https://127.1/", "127.0.0.1"},
+		{"https://0x7f000001/", "127.0.0.1"},
+		{"https://0xA9.0xFE.0xA9.0xFE/", "169.254.169.254"},
+		{"https://012.0.0.1:8443/", "10.0.0.1"},
+		{"https://1572395042/", "93.184.216.34"},
+		{"https://evil.example.0x10/", ""},
+		{"https://99999999999/", ""},
+		{"https://1.2.3.4.5/", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.url, func(t *testing.T) {
+			resolver := &fakeResolver{answers: map[string][]string{}}
+			dialer := &recordingDialer{}
+			c, err := New(Config{Resolver: resolver, Dialer: dialer})
+			require.NoError(t, err)
+			_, err = get(t, c, tt.url)
+			require.ErrorIs(t, err, ErrPrivateAddress)
+			var ae *AddressError
+			if tt.addr != "" {
+				require.ErrorAs(t, err, &ae)
+				assert.Equal(t, tt.addr, ae.Addr.String())
+			} else {
+				assert.False(t, errors.As(err, &ae))
+			}
+			assert.Empty(t, resolver.lookups, "never asked the resolver")
+			assert.Empty(t, dialer.addrs(), "never dialled")
 		})
 	}
 }

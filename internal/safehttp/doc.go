@@ -27,7 +27,10 @@
 // link-local, multicast, unspecified, carrier-grade NAT (100.64.0.0/10),
 // IETF protocol assignments, benchmarking, documentation and reserved
 // ranges, and IPv6 forms that carry such an IPv4 address inside them
-// (IPv4-mapped, NAT64 64:ff9b::/96, 6to4 2002::/16). Every redirect goes
+// (IPv4-mapped, NAT64 64:ff9b::/96, 6to4 2002::/16). Host names that C
+// resolvers and browsers read as IPv4 addresses in other notations
+// ("2130706433", "0x7f.1", "0177.0.0.1", "127.1") are refused before any
+// lookup ([IsNumericHost]). Every redirect goes
 // through the same dialer, so a redirect to a private address fails the
 // same way. Errors wrap [ErrPrivateAddress], [ErrTooManyRedirects],
 // [ErrSchemeNotAllowed] or [ErrBodyTooLarge] for errors.Is.

@@ -9,7 +9,8 @@ import (
 // returns are *url.Error values that wrap one of these.
 var (
 	// ErrPrivateAddress: the host resolves to, or is, an address that is not
-	// public unicast (see [CheckAddr]).
+	// public unicast (see [CheckAddr]), or is a numeric host name that is
+	// not a dotted-decimal IPv4 literal (see [IsNumericHost]).
 	ErrPrivateAddress = errors.New("safehttp: address is not public")
 	// ErrTooManyRedirects: the redirect limit was reached, or a redirect
 	// led back to a URL already visited.
