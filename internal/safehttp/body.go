@@ -3,6 +3,7 @@ package safehttp
 import (
 	"fmt"
 	"io"
+	"math"
 )
 
 // LimitBody wraps body so that reading past limit bytes fails with an
@@ -27,7 +28,7 @@ func (b *limitedBody) Read(p []byte) (int, error) {
 	}
 	// Read one byte beyond the limit so a body of exactly limit bytes passes
 	// and a longer one is detected.
-	if int64(len(p)) > b.left+1 {
+	if b.left < math.MaxInt64 && int64(len(p)) > b.left+1 {
 		p = p[:b.left+1]
 	}
 	n, err := b.rc.Read(p)
@@ -50,7 +51,7 @@ func (b *limitedBody) Close() error { return b.rc.Close() }
 // [ErrBodyTooLarge] once more than limit bytes arrive. A limit of zero or
 // less means no limit.
 func ReadAll(r io.Reader, limit int64) ([]byte, error) {
-	if limit <= 0 {
+	if limit <= 0 || limit == math.MaxInt64 {
 		return io.ReadAll(r)
 	}
 	data, err := io.ReadAll(io.LimitReader(r, limit+1))

@@ -2,6 +2,7 @@ package safehttp
 
 import (
 	"io"
+	"math"
 	"net/url"
 	"strings"
 	"testing"
@@ -22,6 +23,7 @@ func TestLimitBody(t *testing.T) {
 		{11, 10, true},
 		{5000, 10, true},
 		{5000, 0, false},
+		{5000, math.MaxInt64, false}, // limit+1 must not overflow
 	}
 	for _, tt := range tests {
 		body := io.NopCloser(strings.NewReader(strings.Repeat("a", tt.size)))
@@ -44,7 +46,9 @@ func TestReadAll(t *testing.T) {
 	_, err = ReadAll(strings.NewReader("abcdefg"), 6)
 	require.ErrorIs(t, err, ErrBodyTooLarge)
 
-	got, err = ReadAll(strings.NewReader("abcdefg"), 0)
-	require.NoError(t, err)
-	assert.Equal(t, "abcdefg", string(got))
+	for _, limit := range []int64{0, -1, math.MaxInt64} {
+		got, err = ReadAll(strings.NewReader("abcdefg"), limit)
+		require.NoError(t, err, "limit %d", limit)
+		assert.Equal(t, "abcdefg", string(got), "limit %d", limit)
+	}
 }
