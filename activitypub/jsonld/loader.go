@@ -88,9 +88,10 @@ type cacheEntry struct {
 }
 
 type fetchCall struct {
-	done chan struct{}
-	doc  *contextDoc
-	err  error
+	done      chan struct{}
+	doc       *contextDoc
+	err       error
+	abandoned bool // the fetching caller's context ended before the fetch did
 }
 
 // LoadDocument implements ld.DocumentLoader. It returns a private copy of
@@ -189,6 +190,10 @@ func (l *Loader) fetchCached(ctx context.Context, key, u string) (*contextDoc, e
 		l.mu.Unlock()
 		select {
 		case <-c.done:
+			if c.abandoned && ctx.Err() == nil {
+				// The fetch was abandoned by its own caller; ours still wants it.
+				return l.fetchCached(ctx, key, u)
+			}
 			return c.doc, c.err
 		case <-ctx.Done():
 			return nil, ctx.Err()
@@ -199,6 +204,7 @@ func (l *Loader) fetchCached(ctx context.Context, key, u string) (*contextDoc, e
 	l.mu.Unlock()
 
 	c.doc, c.err = l.fetch(ctx, u)
+	c.abandoned = c.err != nil && ctx.Err() != nil
 
 	l.mu.Lock()
 	delete(l.inflight, key)

@@ -332,3 +332,44 @@ func TestTooManyContextLoads(t *testing.T) {
 	_, err := jsonld.Normalize(context.Background(), []byte(b.String()))
 	assert.ErrorIs(t, err, jsonld.ErrTooManyContexts)
 }
+
+func TestLoaderFetchSurvivesAnAbandonedFetch(t *testing.T) {
+	// The first caller gives up while its fetch is in flight; a second
+	// caller waiting on the same URL fetches again instead of inheriting
+	// the first caller's cancellation.
+	arrived := make(chan struct{}, 4)
+	release := make(chan struct{})
+	var hits atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if hits.Add(1) == 1 {
+			arrived <- struct{}{}
+			select {
+			case <-release:
+			case <-r.Context().Done():
+			}
+			return
+		}
+		_, _ = w.Write([]byte(`{"@context":{"x":"http://x.example/#x"}}`))
+	}))
+	defer srv.Close()
+	l := &jsonld.Loader{AllowNetwork: true, HTTPClient: srv.Client()}
+	p := &jsonld.Processor{Loader: l}
+	doc := []byte(`{"@context":"` + srv.URL + `/ctx","x":1}`)
+
+	first, cancel := context.WithCancel(context.Background())
+	firstErr := make(chan error, 1)
+	go func() {
+		_, err := p.Normalize(first, doc)
+		firstErr <- err
+	}()
+	<-arrived
+	secondErr := make(chan error, 1)
+	go func() {
+		_, err := p.Normalize(context.Background(), doc)
+		secondErr <- err
+	}()
+	cancel()
+	assert.ErrorIs(t, <-firstErr, context.Canceled)
+	close(release)
+	assert.NoError(t, <-secondErr)
+}
