@@ -256,6 +256,11 @@ func (c *contextChecker) entry(e contextDef) {
 		}
 		return
 	case "":
+		// An expanded definition without "@id" (only "@type", or
+		// "@reverse") leaves a known term meaning something else.
+		if e.isObj && termNamespace(t) != "" && c.used(quoted) {
+			c.flag("term " + t + " redefined without @id")
+		}
 		return
 	}
 	if strings.HasPrefix(e.iri, "@") || isNamespaceIRI(e.iri) && !e.isObj {
