@@ -1,8 +1,9 @@
 package httpsig
 
 import (
+	"bytes"
 	"fmt"
-	"strings"
+	"slices"
 
 	"github.com/starling-fed/starling/httpsig/internal/sfv"
 )
@@ -31,6 +32,7 @@ const maxSignatureHeader = 16 << 10
 type sigParams struct {
 	input      sfv.InnerList // as parsed, serialized into @signature-params
 	components []component
+	covered    []string // components as [component.String] gives them
 	created    int64
 	hasCreated bool
 	expires    int64
@@ -49,19 +51,22 @@ func parseSigParams(m sfv.Member) (*sigParams, error) {
 	if !ok {
 		return nil, fmt.Errorf("%w: Signature-Input member is not an inner list", ErrMalformed)
 	}
-	p := &sigParams{input: l}
-	seen := make(map[string]bool, len(l.Items))
+	p := &sigParams{
+		input:      l,
+		components: make([]component, 0, len(l.Items)),
+		covered:    make([]string, 0, len(l.Items)),
+	}
 	for _, it := range l.Items {
 		c, err := componentFromItem(it)
 		if err != nil {
 			return nil, err
 		}
 		id := c.String()
-		if seen[id] {
+		if slices.Contains(p.covered, id) {
 			return nil, fmt.Errorf("%w: component %s covered twice", ErrMalformed, id)
 		}
-		seen[id] = true
 		p.components = append(p.components, c)
+		p.covered = append(p.covered, id)
 	}
 	for _, kv := range l.Params {
 		switch kv.Key {
@@ -96,29 +101,25 @@ func parseSigParams(m sfv.Member) (*sigParams, error) {
 }
 
 // signatureBase builds the signature base (RFC 9421 §2.5) of m for the
-// covered components and the serialized signature parameters.
+// covered components and the signature parameters.
 func signatureBase(m *message, comps []component, params sfv.InnerList) ([]byte, error) {
-	var b strings.Builder
-	b.Grow(256)
+	var b bytes.Buffer
+	b.Grow(512)
 	for _, c := range comps {
-		id, err := c.identifier()
-		if err != nil {
-			return nil, fmt.Errorf("%w: component %s: %w", ErrMalformed, c.name, err)
-		}
 		v, err := m.value(c)
 		if err != nil {
 			return nil, err
 		}
-		b.WriteString(id)
+		if err := c.writeIdentifier(&b); err != nil {
+			return nil, err
+		}
 		b.WriteString(": ")
 		b.WriteString(v)
 		b.WriteByte('\n')
 	}
-	sp, err := sfv.SerializeInnerList(params)
-	if err != nil {
+	b.WriteString(`"` + compSignatureParams + `": `)
+	if err := sfv.WriteInnerList(&b, params); err != nil {
 		return nil, fmt.Errorf("%w: signature parameters: %w", ErrMalformed, err)
 	}
-	b.WriteString(`"` + compSignatureParams + `": `)
-	b.WriteString(sp)
-	return []byte(b.String()), nil
+	return b.Bytes(), nil
 }

@@ -44,13 +44,20 @@ type component struct {
 	params sfv.Params
 }
 
-// identifier returns the identifier serialized as in Signature-Input and the
+// writeIdentifier writes the identifier as in Signature-Input and the
 // signature base, e.g. `"@query-param";name="Pet"`.
-func (c component) identifier() (string, error) {
+func (c component) writeIdentifier(w sfv.Writer) error {
 	if len(c.params) == 0 && plainName(c.name) {
-		return `"` + c.name + `"`, nil
+		w.WriteByte('"')
+		w.WriteString(c.name)
+		return w.WriteByte('"')
 	}
-	return sfv.SerializeItem(c.item())
+	id, err := sfv.SerializeItem(c.item())
+	if err != nil {
+		return fmt.Errorf("%w: component %s: %w", ErrMalformed, c.name, err)
+	}
+	_, err = w.WriteString(id)
+	return err
 }
 
 // item returns the identifier as it appears in Signature-Input.

@@ -115,31 +115,46 @@ func (p *RFC9421Policy) now() time.Time {
 	return time.Now()
 }
 
-// required returns what a signature on m must cover.
-func (p *RFC9421Policy) required(m *message, body []byte) ([]string, error) {
-	req := p.RequiredComponents
-	if req == nil {
-		req = []string{compMethod, compTargetURI}
+// checkRequired reports the first component m must have covered that
+// covered lacks, wrapped in ErrMissingComponent.
+func (p *RFC9421Policy) checkRequired(m *message, body []byte, covered []string) error {
+	if p.RequiredComponents == nil {
+		def := [2]string{compMethod, compTargetURI}
+		n := 2
 		if m.response {
-			req = []string{compStatus}
+			def[0], n = compStatus, 1
+		}
+		if err := requireAll(def[:n], covered); err != nil {
+			return err
+		}
+	} else if err := requireAll(p.RequiredComponents, covered); err != nil {
+		return err
+	}
+	if len(body) == 0 && (m.response || !bodyMethod(m.method)) {
+		return nil
+	}
+	if p.RequiredBodyComponents == nil {
+		return requireAll([]string{compContentDigest}, covered)
+	}
+	return requireAll(p.RequiredBodyComponents, covered)
+}
+
+// requireAll checks that every component of required is in covered.
+func requireAll(required, covered []string) error {
+	for _, r := range required {
+		id := r
+		if !plainName(r) || strings.ToLower(r) != r {
+			c, err := parseComponent(r)
+			if err != nil {
+				return fmt.Errorf("%w: policy names %w", ErrMissingComponent, err)
+			}
+			id = c.String()
+		}
+		if !slices.Contains(covered, id) {
+			return fmt.Errorf("%w: %s", ErrMissingComponent, id)
 		}
 	}
-	if len(body) > 0 || (!m.response && bodyMethod(m.method)) {
-		extra := p.RequiredBodyComponents
-		if extra == nil {
-			extra = []string{compContentDigest}
-		}
-		req = append(slices.Clip(req), extra...)
-	}
-	out := make([]string, len(req))
-	for i, s := range req {
-		c, err := parseComponent(s)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = c.String()
-	}
-	return out, nil
+	return nil
 }
 
 // verifyMessage checks the signatures of m.
@@ -179,13 +194,9 @@ func verifyMessage(ctx context.Context, m *message, body []byte, resolver KeyRes
 		return fail("", fmt.Errorf("%w: %d signatures, one allowed", ErrTooManySignatures, max(len(inputs), len(sigs))))
 	}
 
-	required, err := policy.required(m, body)
-	if err != nil {
-		return fail("", err)
-	}
 	var firstErr error
 	for _, cand := range candidates {
-		v, err := verifyOne(ctx, m, body, resolver, policy, required, cand, sigs)
+		v, err := verifyOne(ctx, m, body, resolver, policy, cand, sigs)
 		if err == nil {
 			return v, nil
 		}
@@ -210,7 +221,7 @@ func parseSignatureDict(name string, lines []string) (sfv.Dictionary, error) {
 }
 
 // verifyOne checks the signature of one Signature-Input member.
-func verifyOne(ctx context.Context, m *message, body []byte, resolver KeyResolver, policy *RFC9421Policy, required []string, cand sfv.DictMember, sigs sfv.Dictionary) (*Verified, error) {
+func verifyOne(ctx context.Context, m *message, body []byte, resolver KeyResolver, policy *RFC9421Policy, cand sfv.DictMember, sigs sfv.Dictionary) (*Verified, error) {
 	p, err := parseSigParams(cand.Value)
 	keyID := keyIDOf(cand.Value)
 	fail := func(err error) (*Verified, error) {
@@ -241,14 +252,9 @@ func verifyOne(ctx context.Context, m *message, body []byte, resolver KeyResolve
 		return fail(fmt.Errorf("%w: alg %q not allowed", ErrUnknownAlgorithm, p.alg))
 	}
 
-	covered := make([]string, len(p.components))
-	for i, c := range p.components {
-		covered[i] = c.String()
-	}
-	for _, r := range required {
-		if !slices.Contains(covered, r) {
-			return fail(fmt.Errorf("%w: %s", ErrMissingComponent, r))
-		}
+	covered := p.covered
+	if err := policy.checkRequired(m, body, covered); err != nil {
+		return fail(err)
 	}
 	created, err := checkRFC9421Time(p, policy)
 	if err != nil {

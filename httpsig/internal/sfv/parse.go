@@ -67,7 +67,7 @@ func (p Parser) ParseDictionary(s string) (Dictionary, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out Dictionary
+	out := make(Dictionary, 0, 2)
 	for !st.empty() {
 		key, err := st.key()
 		if err != nil {
@@ -120,11 +120,11 @@ type state struct {
 	pos int
 }
 
-func (p Parser) start(s string) (*state, error) {
+func (p Parser) start(s string) (state, error) {
 	if len(s) > MaxInput {
-		return nil, fmt.Errorf("%w: %d bytes", ErrTooLarge, len(s))
+		return state{}, fmt.Errorf("%w: %d bytes", ErrTooLarge, len(s))
 	}
-	st := &state{p: p, s: s}
+	st := state{p: p, s: s}
 	st.skipSP()
 	return st, nil
 }

@@ -7,6 +7,16 @@ import (
 	"strings"
 )
 
+// Writer is what the serializer writes to: a *strings.Builder or a
+// *bytes.Buffer.
+type Writer interface {
+	WriteByte(c byte) error
+	WriteString(s string) (int, error)
+}
+
+// WriteInnerList writes the canonical form of an Inner List to w.
+func WriteInnerList(w Writer, l InnerList) error { return writeInnerList(w, l) }
+
 // SerializeItem returns the canonical form of an Item (RFC 8941 §4.1.3).
 func SerializeItem(it Item) (string, error) {
 	var b strings.Builder
@@ -76,7 +86,7 @@ func SerializeMember(m Member) (string, error) {
 	return b.String(), nil
 }
 
-func writeMember(b *strings.Builder, m Member) error {
+func writeMember(b Writer, m Member) error {
 	switch v := m.(type) {
 	case Item:
 		return writeItem(b, v)
@@ -87,7 +97,7 @@ func writeMember(b *strings.Builder, m Member) error {
 	}
 }
 
-func writeInnerList(b *strings.Builder, l InnerList) error {
+func writeInnerList(b Writer, l InnerList) error {
 	b.WriteByte('(')
 	for i, it := range l.Items {
 		if i > 0 {
@@ -101,14 +111,14 @@ func writeInnerList(b *strings.Builder, l InnerList) error {
 	return writeParams(b, l.Params)
 }
 
-func writeItem(b *strings.Builder, it Item) error {
+func writeItem(b Writer, it Item) error {
 	if err := writeBareItem(b, it.Value); err != nil {
 		return err
 	}
 	return writeParams(b, it.Params)
 }
 
-func writeParams(b *strings.Builder, params Params) error {
+func writeParams(b Writer, params Params) error {
 	for _, p := range params {
 		b.WriteByte(';')
 		if err := writeKey(b, p.Key); err != nil {
@@ -125,7 +135,7 @@ func writeParams(b *strings.Builder, params Params) error {
 	return nil
 }
 
-func writeKey(b *strings.Builder, key string) error {
+func writeKey(b Writer, key string) error {
 	if key == "" || (!isLCAlpha(key[0]) && key[0] != '*') {
 		return fmt.Errorf("%w: key %q", ErrValue, key)
 	}
@@ -138,7 +148,7 @@ func writeKey(b *strings.Builder, key string) error {
 	return nil
 }
 
-func writeBareItem(b *strings.Builder, v any) error {
+func writeBareItem(b Writer, v any) error {
 	switch v := v.(type) {
 	case int64:
 		return writeInteger(b, v)
@@ -167,7 +177,7 @@ func writeBareItem(b *strings.Builder, v any) error {
 	}
 }
 
-func writeInteger(b *strings.Builder, v int64) error {
+func writeInteger(b Writer, v int64) error {
 	if v < -maxInteger || v > maxInteger {
 		return fmt.Errorf("%w: integer %d out of range", ErrValue, v)
 	}
@@ -175,7 +185,7 @@ func writeInteger(b *strings.Builder, v int64) error {
 	return nil
 }
 
-func writeDecimal(b *strings.Builder, d Decimal) error {
+func writeDecimal(b Writer, d Decimal) error {
 	v := int64(d)
 	if v < -maxDecimal || v > maxDecimal {
 		return fmt.Errorf("%w: decimal out of range", ErrValue)
@@ -195,7 +205,7 @@ func writeDecimal(b *strings.Builder, d Decimal) error {
 	return nil
 }
 
-func writeString(b *strings.Builder, s string) error {
+func writeString(b Writer, s string) error {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c > 0x7e {
 			return fmt.Errorf("%w: string with byte %#x", ErrValue, c)
@@ -212,7 +222,7 @@ func writeString(b *strings.Builder, s string) error {
 	return nil
 }
 
-func writeToken(b *strings.Builder, t Token) error {
+func writeToken(b Writer, t Token) error {
 	if t == "" || (!isAlpha(t[0]) && t[0] != '*') {
 		return fmt.Errorf("%w: token %q", ErrValue, string(t))
 	}
