@@ -46,8 +46,13 @@ func (o *Object) Visibility(followers string) Visibility {
 		return VisibilityDirect
 	}
 	if !o.addressed() && o.IsActivity() && len(o.Object) == 1 && o.Object[0].Object != nil {
-		return o.Object[0].Object.Visibility(followers)
+		return o.Object[0].Object.visibility(followers)
 	}
+	return o.visibility(followers)
+}
+
+// visibility reads o's own addressing.
+func (o *Object) visibility(followers string) Visibility {
 	for _, r := range o.To {
 		if IsPublic(r.ID()) {
 			return VisibilityPublic

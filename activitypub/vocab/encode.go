@@ -44,7 +44,16 @@ type encoder struct {
 	buf   []byte
 	o     *Object
 	comma bool
+	depth int
 }
+
+// maxEncodeDepth bounds the nesting of embedded objects when encoding, so
+// that an object graph with a cycle fails instead of recursing forever.
+const maxEncodeDepth = 256
+
+// ErrCycle reports an object that embeds itself, directly or not (or nests
+// deeper than any document could).
+var ErrCycle = errors.New("vocab: embedded objects nest too deep (a cycle?)")
 
 func (e *encoder) key(k string) bool {
 	if _, shadowed := e.o.Extra[k]; shadowed {
@@ -193,8 +202,13 @@ func (e *encoder) embedded(k string, o *Object) error {
 }
 
 func (e *encoder) nested(o *Object) error {
+	if e.depth >= maxEncodeDepth {
+		return ErrCycle
+	}
 	saveO, saveComma := e.o, e.comma
+	e.depth++
 	err := e.object(o, false)
+	e.depth--
 	e.o, e.comma = saveO, saveComma
 	return err
 }

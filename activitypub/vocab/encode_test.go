@@ -50,6 +50,10 @@ func TestMarshalErrors(t *testing.T) {
 	assert.ErrorIs(t, err, vocab.ErrInvalidExtra)
 	_, err = vocab.Marshal(&vocab.Object{LDContext: json.RawMessage(`[`)})
 	assert.ErrorIs(t, err, vocab.ErrInvalidExtra)
+	loop := &vocab.Object{Type: vocab.TypeNote}
+	loop.InReplyTo = []vocab.Ref{vocab.ObjectRef(loop)}
+	_, err = vocab.Marshal(loop)
+	assert.ErrorIs(t, err, vocab.ErrCycle)
 	nan := math.NaN()
 	_, err = vocab.Marshal(&vocab.Object{Latitude: &nan})
 	assert.Error(t, err)

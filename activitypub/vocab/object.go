@@ -286,3 +286,36 @@ func pickLang(plain string, m map[string]string, lang string) string {
 	}
 	return best
 }
+
+// DeliveryInbox returns where to deliver to this actor: its shared inbox
+// when it has one, else its inbox. Servers reduce follower lists to distinct
+// delivery inboxes this way.
+func (o *Object) DeliveryInbox() string {
+	if o == nil {
+		return ""
+	}
+	if o.Endpoints != nil && o.Endpoints.SharedInbox != "" {
+		return o.Endpoints.SharedInbox
+	}
+	if o.SharedInbox != "" {
+		return o.SharedInbox
+	}
+	return o.Inbox
+}
+
+// Key returns the embedded key with the given id among the actor's
+// publicKey and assertionMethod entries, or nil. With an empty id it
+// returns the first embedded publicKey.
+func (o *Object) Key(id string) *Object {
+	if o == nil {
+		return nil
+	}
+	for _, list := range [][]Ref{o.PublicKey, o.AssertionMethod} {
+		for _, r := range list {
+			if r.Object != nil && (r.Object.ID == id || id == "") {
+				return r.Object
+			}
+		}
+	}
+	return nil
+}

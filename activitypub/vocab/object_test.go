@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/starling-fed/starling/activitypub/vocab"
 )
@@ -36,4 +37,24 @@ func TestLanguagePick(t *testing.T) {
 	assert.Equal(t, "plain", o.ContentIn("fr"))
 	assert.Equal(t, "hello", o.ContentIn("en"))
 	assert.Equal(t, "", (&vocab.Object{}).NameIn("en"))
+}
+
+func TestDeliveryInbox(t *testing.T) {
+	a := &vocab.Object{Inbox: "https://a.example/u/inbox"}
+	assert.Equal(t, "https://a.example/u/inbox", a.DeliveryInbox())
+	a.Endpoints = &vocab.Object{SharedInbox: "https://a.example/inbox"}
+	assert.Equal(t, "https://a.example/inbox", a.DeliveryInbox())
+	var nilObj *vocab.Object
+	assert.Equal(t, "", nilObj.DeliveryInbox())
+}
+
+func TestKey(t *testing.T) {
+	a, err := vocab.Unmarshal([]byte(`{"type":"Person","id":"https://a.example/u",
+		"publicKey":{"id":"https://a.example/u#main-key","owner":"https://a.example/u","publicKeyPem":"PEM"},
+		"assertionMethod":[{"id":"https://a.example/u#ed","type":"Multikey","publicKeyMultibase":"z6Mk"}]}`))
+	require.NoError(t, err)
+	assert.Equal(t, "PEM", a.Key("https://a.example/u#main-key").PublicKeyPem)
+	assert.Equal(t, "PEM", a.Key("").PublicKeyPem)
+	assert.Equal(t, "z6Mk", a.Key("https://a.example/u#ed").PublicKeyMultibase)
+	assert.Nil(t, a.Key("https://a.example/u#other"))
 }
