@@ -37,7 +37,8 @@ type RFC9421Policy struct {
 	// algorithm is the signature's alg parameter, else the key's
 	// [VerificationKey.Algorithm], else derived from the key's type (RSA
 	// keys verify with rsa-v1_5-sha256); alg and the key's Algorithm must
-	// agree when both are given.
+	// agree when both are given. hmac-sha256 is used only with a key whose
+	// Algorithm is HMACSHA256, never derived from a bare []byte.
 	Algorithms []Algorithm
 
 	// AllowMultiple accepts messages carrying several signatures; the first
@@ -296,6 +297,11 @@ func verifyOne(ctx context.Context, m *message, body []byte, resolver KeyResolve
 	}
 	if policy.Algorithms != nil && !slices.Contains(policy.Algorithms, alg) {
 		return fail(fmt.Errorf("%w: %q not allowed", ErrUnknownAlgorithm, alg))
+	}
+	if alg == HMACSHA256 && vk.Algorithm != HMACSHA256 {
+		// A []byte the resolver did not mark as a shared secret might be
+		// public (raw key bytes); keyed with it, HMAC would be forgeable.
+		return fail(fmt.Errorf("%w: hmac-sha256 needs a key marked as a shared secret", ErrUnknownAlgorithm))
 	}
 	if err := verifyBytes(alg, vk.Key, base, sig); err != nil {
 		return fail(err)

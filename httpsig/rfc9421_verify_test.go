@@ -51,6 +51,8 @@ func (f fixture) resolver() KeyResolver {
 		switch keyID {
 		case testKeyID:
 			return &VerificationKey{KeyID: keyID, Owner: "https://example.com/users/alice", Key: f.ed.Public()}, nil
+		case "https://example.com/raw":
+			return &VerificationKey{KeyID: keyID, Key: []byte("raw public key bytes, 32 long!!!")}, nil
 		case testRSAKeyID:
 			return &VerificationKey{KeyID: keyID, Owner: "https://example.com/users/carol", Key: f.rsa.Key.(crypto.Signer).Public()}, nil
 		}
@@ -121,6 +123,14 @@ var verifyCases = []struct {
 	{name: "key of wrong type", opts: RFC9421Options{IncludeAlg: true}, mutate: func(f fixture, r *http.Request) {
 		r.Header.Set("Signature-Input", strings.Replace(r.Header.Get("Signature-Input"), testKeyID, testRSAKeyID, 1))
 	}, want: ErrKeyType, keyID: testRSAKeyID},
+	{name: "hmac with an unmarked secret", mutate: func(_ fixture, r *http.Request) {
+		secret := []byte("raw public key bytes, 32 long!!!")
+		req := httptest.NewRequest(http.MethodPost, testInbox, strings.NewReader(testBody))
+		_ = SignRFC9421(req, []byte(testBody), SigningKey{KeyID: "https://example.com/raw", Key: secret}, RFC9421Options{Now: at(0), IncludeAlg: true})
+		for _, h := range []string{"Signature-Input", "Signature", "Content-Digest", "Date"} {
+			r.Header.Set(h, req.Header.Get(h))
+		}
+	}, want: ErrUnknownAlgorithm, keyID: "https://example.com/raw"},
 	{name: "other key", mutate: func(f fixture, r *http.Request) {
 		r.Header.Set("Signature-Input", strings.Replace(r.Header.Get("Signature-Input"), testKeyID, testRSAKeyID, 1))
 	}, want: ErrBadSignature, keyID: testRSAKeyID},
