@@ -289,9 +289,11 @@ func (p *Processor) compact(ctx context.Context, st *state, doc []byte) (map[str
 // it expands doc with the offline loader and compacts it against the
 // canonical context (see Compact), returning compact JSON whose "@context"
 // is exactly vocab.DefaultContext. Terms the document defines unusually
-// come out under their canonical names; properties outside the canonical
-// context come out as full IRIs (or as written, if their own context gave
-// them no IRI). Its signature fits vocab's Decoder.Normalize hook.
+// come out under their canonical names, and properties the canonical
+// context lacks as full IRIs. A property the document's contexts leave
+// undefined keeps its name, unless the canonical context gives that name a
+// meaning: then it is written "_:name", so that it is not mistaken for the
+// canonical property. Its signature fits vocab's Decoder.Normalize hook.
 func (p *Processor) Normalize(ctx context.Context, doc []byte) ([]byte, error) {
 	st, err := p.state()
 	if err != nil {

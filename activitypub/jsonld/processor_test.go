@@ -244,6 +244,11 @@ func TestNormalizeShapes(t *testing.T) {
 			want: map[string]any{"conversation": "https://a.example/contexts/1"},
 		},
 		{
+			name: "undefined properties",
+			doc:  `{"@context":"https://www.w3.org/ns/activitystreams","id":"https://a.example/1","type":"Question","votersCount":5,"mood":"calm"}`,
+			want: map[string]any{"mood": "calm", "votersCount": nil, "_:votersCount": json.Number("5")},
+		},
+		{
 			name: "large integers survive",
 			doc:  `{"@context":["https://www.w3.org/ns/activitystreams",{"toot":"http://joinmastodon.org/ns#","votersCount":"toot:votersCount"}],"id":"https://a.example/q","type":"Question","votersCount":12345678901234567890}`,
 			want: map[string]any{"votersCount": json.Number("12345678901234567890")},
