@@ -154,6 +154,9 @@ func New(cfg Config) (*http.Client, error) {
 					return fmt.Errorf("%w: redirect loop back to %s", ErrTooManyRedirects, req.URL.Redacted())
 				}
 			}
+			if via[len(via)-1].URL.Scheme == "https" && req.URL.Scheme != "https" {
+				return fmt.Errorf("%w: redirect from https to %s", ErrSchemeNotAllowed, req.URL.Redacted())
+			}
 			return g.checkScheme(req.URL)
 		},
 	}, nil
@@ -164,8 +167,11 @@ type guard struct {
 	cfg Config
 }
 
-// CheckURL reports whether u may be fetched under the scheme rules of cfg
-// (https only unless InsecureAllowHTTP). It does not resolve the host.
+// CheckURL reports whether u may be fetched: an absolute https URL (or
+// http if allowHTTP) with a host and without user information, which
+// would only be sent to the server as credentials and lets
+// "https://trusted.example@evil.example/" pass a glance. It does not
+// resolve the host. Errors wrap [ErrSchemeNotAllowed].
 func CheckURL(u *url.URL, allowHTTP bool) error {
 	switch strings.ToLower(u.Scheme) {
 	case "https":
@@ -178,6 +184,9 @@ func CheckURL(u *url.URL, allowHTTP bool) error {
 	}
 	if u.Host == "" {
 		return fmt.Errorf("%w: %s has no host", ErrSchemeNotAllowed, u.Redacted())
+	}
+	if u.User != nil {
+		return fmt.Errorf("%w: %s has user information", ErrSchemeNotAllowed, u.Redacted())
 	}
 	return nil
 }

@@ -294,6 +294,24 @@ func TestRedirects(t *testing.T) {
 		require.NoError(t, err)
 		_, err = get(t, c, tls.URL)
 		require.ErrorIs(t, err, ErrSchemeNotAllowed)
+
+		// Allowing plain http for test servers does not allow a downgrade.
+		c, err = New(Config{AllowedPrefixes: loopbackOnly(), InsecureAllowHTTP: true,
+			TLSConfig: tls.Client().Transport.(*http.Transport).TLSClientConfig})
+		require.NoError(t, err)
+		_, err = get(t, c, tls.URL)
+		require.ErrorIs(t, err, ErrSchemeNotAllowed)
+	})
+
+	t.Run("user information in Location", func(t *testing.T) {
+		srv := httptest.NewServer(http.RedirectHandler("http://trusted.example@127.0.0.1/", http.StatusFound))
+		defer srv.Close()
+		dialer := &recordingDialer{}
+		c, err := New(Config{InsecureAllowHTTP: true, AllowedPrefixes: loopbackOnly(), Dialer: dialer})
+		require.NoError(t, err)
+		_, err = get(t, c, srv.URL)
+		require.ErrorIs(t, err, ErrSchemeNotAllowed)
+		assert.Len(t, dialer.addrs(), 1, "only the first server was dialled")
 	})
 }
 
@@ -378,6 +396,8 @@ func TestCheckURL(t *testing.T) {
 		{"https:///path", false, false},
 		{"javascript:alert(1)", true, false},
 		{"file:///etc/passwd", true, false},
+		{"https://trusted.example@evil.example/", false, false},
+		{"https://user:secret@example.com/", false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.url, func(t *testing.T) {
