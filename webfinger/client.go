@@ -5,9 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
-	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -31,8 +29,9 @@ const (
 type Client struct {
 	// HTTPClient sends the requests. If nil, a client that refuses
 	// private, loopback and reserved addresses is built from the fields
-	// below. A client given here is used as is, except that the Client
-	// follows redirects itself so each hop is checked.
+	// below, with a whole-request timeout of 30 s. A client given here is
+	// used as is (its own timeout and address policy), except that the
+	// Client follows redirects itself so each hop is checked.
 	HTTPClient *http.Client
 
 	// InsecureAllowHTTP makes the Client ask over http:// and accept
@@ -91,9 +90,7 @@ func (r *Result) Account() string {
 func (c *Client) httpClient() (*http.Client, error) {
 	c.once.Do(func() {
 		if c.HTTPClient != nil {
-			hc := *c.HTTPClient
-			hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-			c.hc = &hc
+			c.hc = safehttp.WithoutRedirects(c.HTTPClient)
 			return
 		}
 		c.hc, c.initErr = safehttp.New(safehttp.Config{
@@ -132,9 +129,10 @@ func (c *Client) scheme() string {
 	return "https"
 }
 
-// fetch GETs rawURL, following up to MaxRedirects redirects and checking
-// each hop, and returns the body of a 200 response whose media type is one
-// of accept. Failures are *Error values.
+// fetch GETs rawURL through [safehttp.Fetch], which follows up to
+// MaxRedirects redirects and checks each hop, and returns the body of a
+// 200 response whose media type is one of accept. Failures are *Error
+// values.
 func (c *Client) fetch(ctx context.Context, rawURL string, accept ...string) ([]byte, string, error) {
 	hc, err := c.httpClient()
 	if err != nil {
@@ -144,87 +142,35 @@ func (c *Client) fetch(ctx context.Context, rawURL string, accept ...string) ([]
 	if maxRedirects == 0 {
 		maxRedirects = DefaultMaxRedirects
 	}
-	visited := map[string]bool{}
-	current := rawURL
-	for hops := 0; ; hops++ {
-		u, err := url.Parse(current)
-		if err != nil {
-			return nil, current, &Error{URL: current, Err: fmt.Errorf("%w: bad URL: %v", ErrBadResponse, err)}
-		}
-		if err := safehttp.CheckURL(u, c.InsecureAllowHTTP); err != nil {
-			return nil, current, &Error{URL: current, Err: err}
-		}
-		visited[u.String()] = true
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
-		if err != nil {
-			return nil, current, &Error{URL: current, Err: err}
-		}
-		req.Header.Set("Accept", strings.Join(accept, ", "))
-		if c.UserAgent != "" {
-			req.Header.Set("User-Agent", c.UserAgent)
-		}
-		resp, err := hc.Do(req)
-		if err != nil {
-			return nil, current, &Error{URL: current, Err: unwrapURLError(err)}
-		}
-		c.logger().DebugContext(ctx, "webfinger: fetched", "url", current, "status", resp.StatusCode)
-		switch resp.StatusCode {
-		case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther,
-			http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
-			_ = resp.Body.Close()
-			loc := resp.Header.Get("Location")
-			if loc == "" {
-				return nil, current, &Error{URL: current, Status: resp.StatusCode, Err: fmt.Errorf("%w: redirect without Location", ErrBadResponse)}
-			}
-			next, err := u.Parse(loc)
-			if err != nil {
-				return nil, current, &Error{URL: current, Status: resp.StatusCode, Err: fmt.Errorf("%w: bad Location: %v", ErrBadResponse, err)}
-			}
-			if maxRedirects < 0 || hops >= maxRedirects {
-				return nil, current, &Error{URL: current, Status: resp.StatusCode, Err: fmt.Errorf("%w (limit %d)", ErrTooManyRedirects, max(maxRedirects, 0))}
-			}
-			if visited[next.String()] {
-				return nil, current, &Error{URL: current, Status: resp.StatusCode, Err: fmt.Errorf("%w: loop back to %s", ErrTooManyRedirects, next.Redacted())}
-			}
-			current = next.String()
-			continue
-		case http.StatusOK:
-		default:
-			_ = resp.Body.Close()
-			return nil, current, &Error{URL: current, Status: resp.StatusCode, Err: statusError(resp.StatusCode)}
-		}
-		body, err := readBody(resp.Body, c.maxBody())
-		if err != nil {
-			return nil, current, &Error{URL: current, Status: resp.StatusCode, Err: err}
-		}
-		ct := resp.Header.Get("Content-Type")
-		mt, _, _ := mime.ParseMediaType(ct)
-		ok := false
-		for _, a := range accept {
-			if mt == a {
-				ok = true
-			}
-		}
-		if !ok {
-			return nil, current, &Error{URL: current, Status: resp.StatusCode, Err: fmt.Errorf("%w: content type %q", ErrBadResponse, ct)}
-		}
-		return body, current, nil
+	body, final, err := safehttp.Fetch(ctx, hc, rawURL, safehttp.FetchOptions{
+		Accept:       accept,
+		AllowHTTP:    c.InsecureAllowHTTP,
+		MaxRedirects: maxRedirects,
+		MaxBodyBytes: c.maxBody(),
+		UserAgent:    c.UserAgent,
+	})
+	c.logger().DebugContext(ctx, "webfinger: fetched", "url", final, "error", err)
+	if err != nil {
+		return nil, final, fetchError(err)
 	}
+	return body, final, nil
 }
 
-func readBody(body io.ReadCloser, limit int64) ([]byte, error) {
-	defer func() { _ = body.Close() }()
-	return safehttp.ReadAll(body, limit)
-}
-
-// unwrapURLError drops the *url.Error layer, whose message repeats the URL
-// the *Error already carries.
-func unwrapURLError(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err
+// fetchError turns a *safehttp.FetchError into an *Error wrapping this
+// package's sentinels.
+func fetchError(err error) error {
+	var fe *safehttp.FetchError
+	if !errors.As(err, &fe) {
+		return err
 	}
-	return err
+	reason := fe.Err
+	switch {
+	case errors.Is(reason, safehttp.ErrStatus):
+		reason = statusError(fe.Status)
+	case errors.Is(reason, safehttp.ErrContentType), errors.Is(reason, safehttp.ErrBadRedirect):
+		reason = fmt.Errorf("%w: %w", ErrBadResponse, reason)
+	}
+	return &Error{URL: fe.URL, Status: fe.Status, Err: reason}
 }
 
 // Lookup asks the resource's host for its JRD: GET

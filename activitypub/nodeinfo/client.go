@@ -7,9 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
-	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -19,9 +17,13 @@ import (
 	"github.com/starling-fed/starling/webfinger"
 )
 
-// DefaultMaxBodyBytes caps discovery and document bodies when
-// Client.MaxBodyBytes is zero.
-const DefaultMaxBodyBytes = 256 << 10
+// Client defaults, used when the matching field is zero.
+const (
+	// DefaultMaxBodyBytes caps discovery and document bodies.
+	DefaultMaxBodyBytes = 256 << 10
+	// DefaultMaxRedirects caps the redirects followed per request.
+	DefaultMaxRedirects = 3
+)
 
 // Client errors, for errors.Is. Failed requests are [*Error] values that
 // wrap one of these or a network error.
@@ -71,7 +73,9 @@ func (e *Error) Unwrap() error { return e.Err }
 type Client struct {
 	// HTTPClient sends the requests. If nil, a client that refuses
 	// private, loopback and reserved addresses is built from the fields
-	// below.
+	// below, with a whole-request timeout of 30 s. A client given here is
+	// used as is (its own timeout and address policy), except that the
+	// Client follows redirects itself so each hop is checked.
 	HTTPClient *http.Client
 
 	// InsecureAllowHTTP makes the Client ask over http:// and follow
@@ -88,6 +92,11 @@ type Client struct {
 	// MaxBodyBytes caps each body. If zero, DefaultMaxBodyBytes.
 	MaxBodyBytes int64
 
+	// MaxRedirects caps the redirects followed per request, each checked
+	// like the first URL (also with an HTTPClient of the caller's). If
+	// zero, DefaultMaxRedirects; if negative, none.
+	MaxRedirects int
+
 	// UserAgent is sent with every request. If empty, "Starling".
 	UserAgent string
 
@@ -102,13 +111,14 @@ type Client struct {
 func (c *Client) httpClient() (*http.Client, error) {
 	c.once.Do(func() {
 		if c.HTTPClient != nil {
-			c.hc = c.HTTPClient
+			c.hc = safehttp.WithoutRedirects(c.HTTPClient)
 			return
 		}
 		c.hc, c.initErr = safehttp.New(safehttp.Config{
 			InsecureAllowPrivateAddresses: c.InsecureAllowPrivateAddresses,
 			InsecureAllowHTTP:             c.InsecureAllowHTTP,
 			TLSConfig:                     c.TLSConfig,
+			MaxRedirects:                  -1, // followed by get, hop by hop
 			MaxBodyBytes:                  c.maxBody(),
 			UserAgent:                     c.UserAgent,
 			Logger:                        c.Logger,
@@ -194,48 +204,35 @@ func pick(jrd *webfinger.JRD) (version, href string) {
 	return "", ""
 }
 
-// get fetches rawURL and returns the body of a 200 response whose media
-// type is one of accept.
+// get fetches rawURL through [safehttp.Fetch], which follows up to
+// MaxRedirects redirects and checks each hop, and returns the body of a
+// 200 response whose media type is one of accept.
 func (c *Client) get(ctx context.Context, rawURL string, accept ...string) ([]byte, error) {
 	hc, err := c.httpClient()
 	if err != nil {
 		return nil, &Error{URL: rawURL, Err: err}
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
-	if err != nil {
-		return nil, &Error{URL: rawURL, Err: err}
+	maxRedirects := c.MaxRedirects
+	if maxRedirects == 0 {
+		maxRedirects = DefaultMaxRedirects
 	}
-	req.Header.Set("Accept", strings.Join(accept, ", "))
-	if c.UserAgent != "" {
-		req.Header.Set("User-Agent", c.UserAgent)
-	}
-	resp, err := hc.Do(req)
-	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return nil, &Error{URL: rawURL, Err: err}
-	}
-	defer func() { _ = resp.Body.Close() }()
+	body, final, err := safehttp.Fetch(ctx, hc, rawURL, safehttp.FetchOptions{
+		Accept:       accept,
+		AllowHTTP:    c.InsecureAllowHTTP,
+		MaxRedirects: maxRedirects,
+		MaxBodyBytes: c.maxBody(),
+		UserAgent:    c.UserAgent,
+	})
 	if c.Logger != nil {
-		c.Logger.DebugContext(ctx, "nodeinfo: fetched", "url", rawURL, "status", resp.StatusCode)
+		c.Logger.DebugContext(ctx, "nodeinfo: fetched", "url", final, "error", err)
 	}
-	final := resp.Request.URL.String()
-	if resp.StatusCode != http.StatusOK {
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4096))
-		return nil, &Error{URL: final, Status: resp.StatusCode, Err: ErrBadResponse}
-	}
-	body, err := safehttp.ReadAll(resp.Body, c.maxBody())
-	if err != nil {
-		return nil, &Error{URL: final, Status: resp.StatusCode, Err: err}
-	}
-	ct := resp.Header.Get("Content-Type")
-	mt, _, _ := mime.ParseMediaType(ct)
-	for _, a := range accept {
-		if mt == a {
-			return body, nil
+	var fe *safehttp.FetchError
+	if errors.As(err, &fe) {
+		reason := fe.Err
+		if errors.Is(reason, safehttp.ErrStatus) || errors.Is(reason, safehttp.ErrContentType) || errors.Is(reason, safehttp.ErrBadRedirect) {
+			reason = fmt.Errorf("%w: %w", ErrBadResponse, reason)
 		}
+		return nil, &Error{URL: fe.URL, Status: fe.Status, Err: reason}
 	}
-	return nil, &Error{URL: final, Status: resp.StatusCode, Err: fmt.Errorf("%w: content type %q", ErrBadResponse, ct)}
+	return body, err
 }

@@ -2,6 +2,7 @@ package nodeinfo
 
 import (
 	"context"
+	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"io"
@@ -216,4 +217,39 @@ func TestClientDefaultRefusesLoopback(t *testing.T) {
 	require.ErrorIs(t, err, ErrPrivateAddress)
 	var e *Error
 	require.ErrorAs(t, err, &e)
+}
+
+func TestClientChecksRedirectsOfCallersHTTPClient(t *testing.T) {
+	// A caller's own client follows redirects by net/http's rules (ten of
+	// them, to any scheme); the Client must still check every hop.
+	p := newPeers(t)
+	p.serve("down.example.com", http.RedirectHandler("http://down.example.com/.well-known/nodeinfo", http.StatusFound))
+	p.serve("chain.example.com", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, r.URL.Path+"x", http.StatusFound)
+	}))
+	roots := x509.NewCertPool()
+	roots.AddCert(p.srv.Certificate())
+	var mu sync.Mutex
+	var dialed []string
+	hc := &http.Client{Transport: &http.Transport{
+		TLSClientConfig: &tls.Config{RootCAs: roots},
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			mu.Lock()
+			dialed = append(dialed, addr)
+			mu.Unlock()
+			var d net.Dialer
+			return d.DialContext(ctx, network, p.srv.Listener.Addr().String())
+		},
+	}}
+	c := &Client{HTTPClient: hc}
+	_, err := c.Fetch(t.Context(), "down.example.com")
+	require.ErrorIs(t, err, ErrSchemeNotAllowed)
+	_, err = c.Fetch(t.Context(), "chain.example.com")
+	require.ErrorIs(t, err, ErrTooManyRedirects)
+	var e *Error
+	require.ErrorAs(t, err, &e)
+	assert.Equal(t, http.StatusFound, e.Status)
+	mu.Lock()
+	defer mu.Unlock()
+	assert.NotContains(t, dialed, "down.example.com:80", "never followed the downgrade")
 }
