@@ -201,11 +201,14 @@ func (c *Client) lookup(ctx context.Context, r Resource, rels []string) (*JRD, e
 	accept := []string{MediaTypeJRD, "application/json"}
 	body, final, err := c.fetch(ctx, endpoint, accept...)
 	if errors.Is(err, ErrNotFound) {
-		if alt := c.hostMetaURL(ctx, r, base); alt != "" {
+		if alt := c.hostMetaURL(ctx, r, base); alt != nil {
 			if len(rels) > 0 {
-				alt += "&" + url.Values{"rel": rels}.Encode()
+				// The template need not have a query of its own.
+				aq := alt.Query()
+				aq["rel"] = rels
+				alt.RawQuery = aq.Encode()
 			}
-			body, final, err = c.fetch(ctx, alt, accept...)
+			body, final, err = c.fetch(ctx, alt.String(), accept...)
 		}
 	}
 	if err != nil {
@@ -218,25 +221,25 @@ func (c *Client) lookup(ctx context.Context, r Resource, rels []string) (*JRD, e
 	return jrd, nil
 }
 
-// hostMetaURL returns the WebFinger URL host-meta names for r, or "" if
+// hostMetaURL returns the WebFinger URL host-meta names for r, or nil if
 // host-meta is missing, malformed, or names the URL already tried.
-func (c *Client) hostMetaURL(ctx context.Context, r Resource, tried string) string {
+func (c *Client) hostMetaURL(ctx context.Context, r Resource, tried string) *url.URL {
 	body, _, err := c.fetch(ctx, c.scheme()+"://"+r.Host+HostMetaPath, MediaTypeXRD, "application/xml", "text/xml", MediaTypeJRD, "application/json")
 	if err != nil {
 		c.logger().DebugContext(ctx, "webfinger: no host-meta", "host", r.Host, "error", err)
-		return ""
+		return nil
 	}
 	tmpl, err := ParseHostMeta(body)
 	if err != nil {
 		c.logger().DebugContext(ctx, "webfinger: bad host-meta", "host", r.Host, "error", err)
-		return ""
+		return nil
 	}
 	alt := strings.ReplaceAll(tmpl, "{uri}", url.QueryEscape(r.URI))
 	u, err := url.Parse(alt)
 	if err != nil || u.Scheme+"://"+u.Host+u.Path == tried {
-		return ""
+		return nil
 	}
-	return alt
+	return u
 }
 
 // Resolve finds the actor behind an address in any form people type:

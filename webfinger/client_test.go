@@ -3,6 +3,7 @@ package webfinger
 import (
 	"context"
 	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -200,6 +201,29 @@ func TestResolveHostMetaFallback(t *testing.T) {
 	w.mux.Handle("GET other.example.com"+HostMetaPath, &HostMetaHandler{})
 	_, err = c.Resolve(t.Context(), "@bob@other.example.com")
 	require.ErrorIs(t, err, ErrNotFound)
+}
+
+func TestLookupHostMetaPathTemplateWithRel(t *testing.T) {
+	// A template may carry the resource in its path; rel parameters then
+	// start the query rather than extend one.
+	w := newWorld(t)
+	w.handle("GET example.com/.well-known/webfinger", func(rw http.ResponseWriter, r *http.Request) { http.NotFound(rw, r) })
+	w.mux.Handle("GET example.com"+HostMetaPath, &HostMetaHandler{Template: "https://social.example.com/wf/{uri}"})
+	alice := actor("alice@example.com", "social.example.com", "alice")
+	w.handle("GET social.example.com/wf/{resource}", func(rw http.ResponseWriter, r *http.Request) {
+		if r.PathValue("resource") != "acct:alice@example.com" {
+			http.NotFound(rw, r)
+			return
+		}
+		body, _ := json.Marshal(alice.FilterRels(r.URL.Query()["rel"]))
+		rw.Header().Set("Content-Type", MediaTypeJRD)
+		_, _ = rw.Write(body)
+	})
+	c := w.client()
+	j, err := c.Lookup(t.Context(), "alice@example.com", RelSelf, RelProfilePage)
+	require.NoError(t, err)
+	assert.Len(t, j.Links, 2)
+	assert.Equal(t, "https://social.example.com/users/alice", j.ActorIRI())
 }
 
 func TestResolveStatus(t *testing.T) {
