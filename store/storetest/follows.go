@@ -206,7 +206,7 @@ var followRules = []rule{
 		assert.Equal(t, 23-len(accepted), n)
 		var got []string
 		cursor := ""
-		for {
+		for range 100 {
 			p, err := s.Followers(ctx(t), alice, store.FollowAccepted, cursor, 5)
 			require.NoError(t, err)
 			require.LessOrEqual(t, len(p.Follows), 5)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -361,7 +362,7 @@ var queueRules = []rule{
 		var mu sync.Mutex
 		claimed := map[int64]int{}
 		parallel(8, func(int) {
-			for {
+			for range jobs { // bounded, so a store that hands jobs out forever fails instead of hanging
 				got, err := s.Claim(ctx(t), t0, time.Hour, 7)
 				if !assert.NoError(t, err) || len(got) == 0 {
 					return
@@ -372,7 +373,9 @@ var queueRules = []rule{
 				}
 				mu.Unlock()
 				for _, j := range got {
-					assert.NoError(t, s.Complete(ctx(t), j))
+					if !assert.NoError(t, s.Complete(ctx(t), j)) {
+						return
+					}
 				}
 			}
 		})
@@ -399,7 +402,7 @@ var queueRules = []rule{
 		}
 		for range 4 {
 			wg.Go(func() {
-				for {
+				for range 100_000 { // bounded, so a broken store fails instead of hanging
 					finished := done.Load() == producers
 					got, err := s.Claim(ctx(t), t0, time.Hour, 5)
 					if !assert.NoError(t, err) {
@@ -411,10 +414,15 @@ var queueRules = []rule{
 					}
 					mu.Unlock()
 					for _, j := range got {
-						assert.NoError(t, s.Complete(ctx(t), j))
+						if !assert.NoError(t, s.Complete(ctx(t), j)) {
+							return
+						}
 					}
 					if len(got) == 0 && finished {
 						return
+					}
+					if len(got) == 0 {
+						runtime.Gosched()
 					}
 				}
 			})
