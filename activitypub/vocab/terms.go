@@ -142,11 +142,8 @@ func resolveKey(key []byte) string {
 	case "@context", "nameMap", "summaryMap", "contentMap", "orderedItems":
 		return string(key)
 	}
-	if termNamespace(string(key)) != "" {
-		if key[0] >= 'A' && key[0] <= 'Z' { // a type name, not a property
-			return ""
-		}
-		return knownTerm(key)
+	if t := knownTerm(key); t != "" {
+		return t
 	}
 	if !strings.Contains(string(key), ":") {
 		return ""
@@ -158,8 +155,9 @@ func resolveKey(key []byte) string {
 	return t
 }
 
-// knownTerm returns key as a string; for the terms this package decodes it
-// hands back a constant, so the common case does not allocate.
+// knownTerm returns the compact property term key spells, or "" when it is
+// not one this package decodes into a field. It hands back constants, so
+// it never allocates.
 func knownTerm(key []byte) string {
 	switch string(key) {
 	case "name":
@@ -355,7 +353,7 @@ func knownTerm(key []byte) string {
 	case "quoteAuthorization":
 		return "quoteAuthorization"
 	}
-	return string(key)
+	return ""
 }
 
 // typeName shortens a type written prefixed or as a full IRI to its plain
