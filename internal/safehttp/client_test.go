@@ -111,6 +111,14 @@ func TestDialRefusesPrivateAfterResolution(t *testing.T) {
 		{"https://127.0.0.1/", ErrPrivateAddress, nil},
 		{"https://[::1]:8443/", ErrPrivateAddress, nil},
 		{"https://169.254.169.254/", ErrPrivateAddress, nil},
+		{"https://0.0.0.0/", ErrPrivateAddress, nil},
+		{"https://[::]/", ErrPrivateAddress, nil},
+		{"https://[::ffff:127.0.0.1]/", ErrPrivateAddress, nil},
+		{"https://[::ffff:a9fe:a9fe]/", ErrPrivateAddress, nil},
+		{"https://[64:ff9b::7f00:1]/", ErrPrivateAddress, nil},
+		{"https://[2002:7f00:1::1]/", ErrPrivateAddress, nil},
+		{"https://[fe80::1%25eth0]/", ErrPrivateAddress, nil},
+		{"https://[fd00::1%25eth0]:8443/", ErrPrivateAddress, nil},
 		{"http://public.example/", ErrSchemeNotAllowed, nil},
 		{"ftp://public.example/", ErrSchemeNotAllowed, nil},
 		{"https://public.example/", errRecorded, []string{"93.184.216.34:443", "[2606:2800:220:1:248:1893:25c8:1946]:443"}},
@@ -172,6 +180,28 @@ func TestDialRefusesNumericHosts(t *testing.T) {
 			assert.Empty(t, dialer.addrs(), "never dialled")
 		})
 	}
+}
+
+func TestEnvironmentProxyIgnored(t *testing.T) {
+	// A proxy would dial addresses the guard never saw; the environment's
+	// proxy settings must not reach the transport.
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("proxy reached for %s", r.URL)
+	}))
+	defer proxy.Close()
+	for _, name := range []string{"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"} {
+		t.Setenv(name, proxy.URL)
+	}
+	t.Setenv("NO_PROXY", "")
+	resolver := &fakeResolver{answers: map[string][]string{"public.example": {"93.184.216.34"}}}
+	dialer := &recordingDialer{}
+	c, err := New(Config{Resolver: resolver, Dialer: dialer, InsecureAllowHTTP: true})
+	require.NoError(t, err)
+	for _, u := range []string{"https://public.example/", "http://public.example/"} {
+		_, err = get(t, c, u)
+		require.ErrorIs(t, err, errRecorded)
+	}
+	assert.Equal(t, []string{"93.184.216.34:443", "93.184.216.34:80"}, dialer.addrs(), "dialled the host, not the proxy")
 }
 
 func TestDialResolvesOnce(t *testing.T) {
