@@ -7,7 +7,6 @@ import (
 	"crypto/sha512"
 	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 )
@@ -132,38 +131,41 @@ func cavageCandidates(param string, vk *VerificationKey) ([]Algorithm, error) {
 	if s, ok := key.(crypto.Signer); ok {
 		key = s.Public()
 	}
-	var byKey []Algorithm
+	var isRSA bool
 	switch k := key.(type) {
 	case *rsa.PublicKey:
 		if k == nil || k.N == nil {
 			return nil, fmt.Errorf("%w: empty RSA key", ErrKeyType)
 		}
-		byKey = []Algorithm{RSAv15SHA256, RSAv15SHA512}
+		isRSA = true
 	case ed25519.PublicKey:
 		if len(k) != ed25519.PublicKeySize {
 			return nil, fmt.Errorf("%w: Ed25519 key of %d bytes", ErrKeyType, len(k))
 		}
-		byKey = []Algorithm{Ed25519}
 	default:
 		return nil, fmt.Errorf("%w: draft-cavage signatures need an RSA or Ed25519 key, not %T", ErrKeyType, vk.Key)
 	}
-	var want []Algorithm
+	var want [2]Algorithm
 	switch param {
 	case "", cavageHS2019:
-		want = byKey
+		if isRSA {
+			want = [2]Algorithm{RSAv15SHA256, RSAv15SHA512}
+		} else {
+			want = [2]Algorithm{Ed25519}
+		}
 	case cavageRSASHA256:
-		want = []Algorithm{RSAv15SHA256}
+		want = [2]Algorithm{RSAv15SHA256}
 	case cavageRSASHA512:
-		want = []Algorithm{RSAv15SHA512}
+		want = [2]Algorithm{RSAv15SHA512}
 	case cavageEd25519:
-		want = []Algorithm{Ed25519}
+		want = [2]Algorithm{Ed25519}
 	default:
 		return nil, fmt.Errorf("%w: %q", ErrUnknownAlgorithm, param)
 	}
-	var out []Algorithm
+	out := make([]Algorithm, 0, 2)
 	for _, a := range want {
-		if !slices.Contains(byKey, a) {
-			continue
+		if a == "" || (a == Ed25519) == isRSA {
+			continue // none, or the key's type cannot do it
 		}
 		if vk.Algorithm != "" && vk.Algorithm != a {
 			continue

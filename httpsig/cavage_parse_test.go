@@ -35,6 +35,8 @@ var cavageParseCases = []struct {
 	{"duplicated signature", `keyId="a",signature="AAAA",signature="AAAA"`, false, "", nil},
 	{"duplicated headers, case differs", `keyId="a",headers="date",Headers="host",signature="AAAA"`, false, "", nil},
 	{"bad base64", `keyId="k",signature="not base64!"`, false, "", nil},
+	{"base64 too short", `keyId="k",signature="A==="`, false, "", nil},
+	{"base64 unpadded", `keyId="k",signature="AAAAA"`, false, "", nil},
 	{"empty signature", `keyId="k",signature=""`, false, "", nil},
 	{"huge signature", `keyId="k",signature="` + strings.Repeat("A", 4000) + `"`, false, "", nil},
 	{"huge keyId", `keyId="` + strings.Repeat("k", 3000) + `",signature="AAAA"`, false, "", nil},
@@ -63,14 +65,14 @@ func TestParseCavageSignature(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, c.keyID, p.keyID)
 			assert.Equal(t, c.headers, p.headers)
-			assert.Equal(t, []byte{0, 0, 0}, p.signature)
+			assert.Equal(t, []byte{0, 0, 0}, p.sig())
 
 			// What formatCavageSignature writes parses back the same.
 			again, err := parseCavageSignature(formatCavageSignature(p))
 			require.NoError(t, err)
 			assert.Equal(t, p.keyID, again.keyID)
 			assert.Equal(t, p.headers, again.headers)
-			assert.Equal(t, p.signature, again.signature)
+			assert.Equal(t, p.sig(), again.sig())
 		})
 	}
 }
@@ -87,10 +89,11 @@ func FuzzParseCavageSignature(f *testing.F) {
 		}
 		require.NotEmpty(t, p.keyID)
 		require.NotEmpty(t, p.headers)
+		require.NotEmpty(t, p.sig(), "a signature that parses decodes")
 		again, err := parseCavageSignature(formatCavageSignature(p))
 		require.NoError(t, err)
 		require.Equal(t, p.keyID, again.keyID)
 		require.Equal(t, p.headers, again.headers)
-		require.Equal(t, p.signature, again.signature)
+		require.Equal(t, p.sig(), again.sig())
 	})
 }

@@ -124,7 +124,7 @@ func TestCavageAppendixC(t *testing.T) {
 			require.NoError(t, SignCavage(req2, body2, SigningKey{KeyID: "Test", Key: priv}, CavageOptions{Headers: strings.Fields(headers)}))
 			p, err := parseCavageSignature(req2.Header.Get("Signature"))
 			require.NoError(t, err)
-			assert.Equal(t, v.Signature, base64.StdEncoding.EncodeToString(p.signature))
+			assert.Equal(t, v.Signature, base64.StdEncoding.EncodeToString(p.sig()))
 			assert.Equal(t, "SHA-256=X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=", req2.Header.Get("Digest"))
 		})
 	}

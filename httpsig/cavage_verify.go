@@ -150,7 +150,7 @@ func VerifyCavage(ctx context.Context, req *http.Request, body []byte, resolver 
 		Owner:      vk.Owner,
 		Algorithm:  alg,
 		Created:    created,
-		Components: slices.Clone(p.headers),
+		Components: p.headers, // parsed afresh for this call: not shared
 	}, nil
 }
 
@@ -195,16 +195,25 @@ func checkCavageParams(req *http.Request, p *cavageParams, policy *CavagePolicy)
 	if required == nil {
 		required = []string{requestTarget, "host", "date"}
 	}
+	if err := covers(p.headers, required); err != nil {
+		return err
+	}
 	if hasBodyMethod(req.Method) {
 		extra := policy.RequiredBodyHeaders
 		if extra == nil {
 			extra = []string{"digest"}
 		}
-		required = append(slices.Clip(required), extra...)
+		return covers(p.headers, extra)
 	}
+	return nil
+}
+
+// covers checks that signed includes every name in required, counting
+// "(created)" for "date".
+func covers(signed, required []string) error {
 	for _, r := range required {
 		r = strings.ToLower(r)
-		if slices.Contains(p.headers, r) || r == "date" && slices.Contains(p.headers, createdPseudo) {
+		if slices.Contains(signed, r) || r == "date" && slices.Contains(signed, createdPseudo) {
 			continue
 		}
 		return fmt.Errorf("%w: %s", ErrMissingComponent, r)
@@ -276,7 +285,7 @@ func verifyCavageCrypto(req *http.Request, p *cavageParams, vk *VerificationKey,
 			return "", err
 		}
 		for _, alg := range cands {
-			err := cavageVerifyRaw(alg, key, s, p.signature)
+			err := cavageVerifyRaw(alg, key, s, p.sig())
 			if err == nil {
 				return alg, nil
 			}
@@ -290,7 +299,7 @@ func verifyCavageCrypto(req *http.Request, p *cavageParams, vk *VerificationKey,
 				return "", err
 			}
 			for _, alg := range cands {
-				if cavageVerifyRaw(alg, key, s2, p.signature) == nil {
+				if cavageVerifyRaw(alg, key, s2, p.sig()) == nil {
 					return alg, nil
 				}
 			}
