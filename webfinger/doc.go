@@ -41,7 +41,12 @@
 // reserved addresses after DNS resolution and on every redirect, follows
 // at most [DefaultMaxRedirects] redirects and reads at most
 // [DefaultMaxBodyBytes]. Tests that run a server on loopback set
-// Client.InsecureAllowPrivateAddresses. Errors are [*Error] values wrapping
-// the package's sentinels, so errors.Is(err, webfinger.ErrNotFound) and
-// errors.As(err, &wfErr) both work.
+// Client.InsecureAllowPrivateAddresses. Requests with the zero Client
+// time out after 30 s.
+//
+// Every error wraps one of the package's sentinels for errors.Is, such as
+// [ErrNotFound] or [ErrPrivateAddress]. A failed request is also an
+// [*Error] carrying the URL and status (errors.As); an address that does
+// not parse ([ErrInvalidAddress]) or an answer that fails the checks
+// above ([ErrBadResponse], [ErrMismatch]) need not be one.
 package webfinger
