@@ -32,10 +32,7 @@ type HostMetaHandler struct {
 
 // ServeHTTP answers a host-meta request.
 func (h *HostMetaHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Access-Control-Allow-Origin", "*")
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		w.Header().Set("Allow", "GET, HEAD")
-		plainError(w, "method not allowed", http.StatusMethodNotAllowed)
+	if !readOnly(w, r) {
 		return
 	}
 	tmpl := h.Template
