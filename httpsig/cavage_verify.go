@@ -317,13 +317,18 @@ func verifyCavageCrypto(req *http.Request, p *cavageParams, vk *VerificationKey,
 			h[key] = req.Header[key]
 		}
 	}
+	sc := &gofedScratch{}
 	if len(h["Host"]) == 0 {
-		h["Host"] = []string{host}
+		sc.host[0] = host
+		h["Host"] = sc.host[:]
 	}
-	h["Signature"] = []string{formatCavageSignature(&cavageParams{
+	sc.sig[0] = formatCavageSignature(&cavageParams{
 		keyID: p.keyID, algorithm: p.algorithm, headers: p.headers, signature: p.signature, sigText: p.sigText,
-	})}
-	tmp := &http.Request{Method: req.Method, URL: &url.URL{Path: path, RawQuery: query}, Host: host, Header: h}
+	})
+	h["Signature"] = sc.sig[:]
+	sc.url = url.URL{Path: path, RawQuery: query}
+	sc.req = http.Request{Method: req.Method, URL: &sc.url, Host: host, Header: h}
+	tmp := &sc.req
 	for attempt := 0; attempt < 2; attempt++ {
 		if attempt == 1 {
 			if !retry {
@@ -342,6 +347,14 @@ func verifyCavageCrypto(req *http.Request, p *cavageParams, vk *VerificationKey,
 		}
 	}
 	return "", ErrBadSignature
+}
+
+// gofedScratch holds what verifyCavageCrypto hands go-fed/httpsig, in one
+// allocation.
+type gofedScratch struct {
+	req       http.Request
+	url       url.URL
+	host, sig [1]string
 }
 
 // checkSignedHeaders makes sure every header the signature covers is
