@@ -17,6 +17,15 @@
 // only, at most [DefaultMaxRedirects] redirects, bodies capped at
 // [DefaultMaxBodyBytes], and a [DefaultTimeout] for the whole exchange.
 //
+// # Fetching a document
+//
+// [Fetch] is the GET that WebFinger, host-meta and NodeInfo clients share:
+// it follows redirects one hop at a time and checks each (scheme, no
+// downgrade from https, no user information, no loops, a hop limit)
+// whatever the client's own redirect policy, caps the body, checks the
+// media type and closes every body. Give it a client that hands
+// redirects back ([WithoutRedirects], or [Config.MaxRedirects] -1).
+//
 // # What is refused
 //
 // The transport resolves each host name itself, checks every address the
