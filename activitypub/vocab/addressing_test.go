@@ -74,12 +74,3 @@ func TestRecipientsDeduplicates(t *testing.T) {
 	}
 	assert.Equal(t, []string{"https://b.example/u", "https://c.example/u", "https://d.example/u"}, o.Recipients())
 }
-
-func TestIsPublic(t *testing.T) {
-	for _, s := range []string{vocab.PublicIRI, "as:Public", "Public"} {
-		assert.True(t, vocab.IsPublic(s), s)
-	}
-	for _, s := range []string{"", "public", "https://a.example/Public"} {
-		assert.False(t, vocab.IsPublic(s), s)
-	}
-}

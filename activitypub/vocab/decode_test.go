@@ -85,6 +85,13 @@ var decodeCases = []struct {
 			assert.Empty(t, o.InReplyTo)
 			assert.Empty(t, o.To)
 		}},
+	{"empty IRIs are absent", `{"id":"","type":"Note","url":"","inReplyTo":[""],"replies":""}`,
+		func(t *testing.T, o *vocab.Object) {
+			assert.Empty(t, o.ID)
+			assert.Empty(t, o.URL)
+			assert.Empty(t, o.InReplyTo)
+			assert.Nil(t, o.Replies)
+		}},
 	{"no @context", `{"type":"Follow","actor":"https://a.example/u/1","object":"https://b.example/u/2"}`,
 		func(t *testing.T, o *vocab.Object) {
 			assert.Equal(t, "https://b.example/u/2", vocab.First(o.Object).ID())

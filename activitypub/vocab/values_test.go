@@ -1,0 +1,51 @@
+package vocab_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/starling-fed/starling/activitypub/vocab"
+)
+
+// Expanded JSON-LD value and list objects, and numbers written as strings,
+// decode like their compact forms.
+func TestValueShapes(t *testing.T) {
+	o, err := vocab.Unmarshal([]byte(`{
+		"type": "Document",
+		"blurhash": {"@value": "LEHV6n"},
+		"sensitive": {"@value": true, "@type": "xsd:boolean"},
+		"width": {"@value": 640},
+		"focalPoint": {"@list": [0.5, -0.5]},
+		"published": {"@value": "2024-01-01T10:00:00+02:00", "@type": "xsd:dateTime"},
+		"latitude": "41.5", "longitude": -8.25,
+		"rel": "nofollow"
+	}`))
+	require.NoError(t, err)
+	assert.Equal(t, "LEHV6n", o.Blurhash)
+	assert.True(t, *o.Sensitive)
+	assert.Equal(t, int64(640), *o.Width)
+	assert.Equal(t, []float64{0.5, -0.5}, o.FocalPoint)
+	assert.Equal(t, 8, o.Published.UTC().Hour())
+	assert.Equal(t, 41.5, *o.Latitude)
+	assert.Equal(t, -8.25, *o.Longitude)
+	assert.Equal(t, []string{"nofollow"}, o.Rel)
+}
+
+func TestValueShapeErrors(t *testing.T) {
+	for name, doc := range map[string]string{
+		"object without @value": `{"blurhash": {"x": 1}}`,
+		"empty value object":    `{"blurhash": {}}`,
+		"two values":            `{"blurhash": {"@value": "a", "@list": ["b"]}}`,
+		"coordinate not number": `{"latitude": "north"}`,
+		"several where one":     `{"replies": ["https://a.example/1", "https://a.example/2"]}`,
+		"inbox several":         `{"inbox": ["https://a.example/1", "https://a.example/2"]}`,
+		"alsoKnownAs no id":     `{"alsoKnownAs": [{"type": "Person"}]}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := vocab.Unmarshal([]byte(doc))
+			assert.Error(t, err)
+		})
+	}
+}
