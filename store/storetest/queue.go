@@ -433,6 +433,27 @@ var queueRules = []rule{
 			assert.Equal(t, 1, n, "job %d claimed %d times", id, n)
 		}
 	}},
+	{"random operations agree with a model of the queue", func(t *testing.T, s store.Store) {
+		for seed := range uint64(3) {
+			t.Run(fmt.Sprintf("seed %d", seed), func(t *testing.T) {
+				for _, j := range claim(t, s, at(10000*time.Hour), time.Hour, store.MaxPageSize) {
+					require.NoError(t, s.Complete(ctx(t), j))
+				}
+				for range 100 {
+					dead, _, err := s.DeadJobs(ctx(t), "", 100)
+					require.NoError(t, err)
+					if len(dead) == 0 {
+						break
+					}
+					for _, j := range dead {
+						_, err := s.DeleteJob(ctx(t), j.ID)
+						require.NoError(t, err)
+					}
+				}
+				runQueueModel(t, s, seed, 300)
+			})
+		}
+	}},
 	{"bad queue input is refused and nothing is enqueued", func(t *testing.T, s store.Store) {
 		good := batch(alice+"/activities/1", inboxesOn(3, 3)...)
 		var cases []store.Batch
