@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/starling-fed/starling/httpsig/internal/sfv"
@@ -129,16 +130,17 @@ func signMessage(h http.Header, msg func() *message, body []byte, specs []string
 	created := now()
 
 	comps := make([]component, 0, len(specs))
-	seen := make(map[string]bool, len(specs))
+	ids := make([]string, 0, len(specs))
 	for _, s := range specs {
 		c, err := parseComponent(s)
 		if err != nil {
 			return err
 		}
-		if seen[c.String()] {
-			return fmt.Errorf("httpsig: component %s listed twice", c)
+		id := c.String()
+		if slices.Contains(ids, id) {
+			return fmt.Errorf("httpsig: component %s listed twice", id)
 		}
-		seen[c.String()] = true
+		ids = append(ids, id)
 		comps = append(comps, c)
 		if len(c.params) > 0 {
 			continue

@@ -371,3 +371,31 @@ func FuzzVerifyRFC9421(f *testing.F) {
 		}
 	})
 }
+
+// TestVerifyRFC9421Scheme checks how the scheme of a request received
+// behind a TLS-terminating proxy is found for @target-uri.
+func TestVerifyRFC9421Scheme(t *testing.T) {
+	f := newFixture(t)
+	signed := f.signedPost(t, RFC9421Options{})
+	received := func() *http.Request {
+		r := httptest.NewRequest(http.MethodPost, "/users/bob/inbox", strings.NewReader(testBody))
+		r.Host = "remote.example"
+		for _, h := range []string{"Signature-Input", "Signature", "Content-Digest", "Content-Type", "Date"} {
+			r.Header.Set(h, signed.Header.Get(h))
+		}
+		return r
+	}
+	policy := RFC9421Policy{Now: at(0)}
+
+	_, err := VerifyRFC9421(context.Background(), received(), []byte(testBody), f.resolver(), policy)
+	assert.ErrorIs(t, err, ErrBadSignature, "plain HTTP without a proxy header is http")
+
+	r := received()
+	r.Header.Set("X-Forwarded-Proto", "https")
+	_, err = VerifyRFC9421(context.Background(), r, []byte(testBody), f.resolver(), policy)
+	require.NoError(t, err)
+
+	policy.Scheme = "https"
+	_, err = VerifyRFC9421(context.Background(), received(), []byte(testBody), f.resolver(), policy)
+	require.NoError(t, err)
+}
