@@ -178,9 +178,12 @@ func (c *Client) Fetch(ctx context.Context, host string) (*Document, error) {
 	if err != nil {
 		return nil, err
 	}
-	var doc Document
-	if err := json.Unmarshal(body, &doc); err != nil || !bytes.HasPrefix(bytes.TrimSpace(body), []byte("{")) {
+	if !bytes.HasPrefix(bytes.TrimSpace(body), []byte("{")) {
 		return nil, &Error{URL: docURL.String(), Status: http.StatusOK, Err: fmt.Errorf("%w: document is not a JSON object", ErrBadResponse)}
+	}
+	var doc Document
+	if err := json.Unmarshal(body, &doc); err != nil {
+		return nil, &Error{URL: docURL.String(), Status: http.StatusOK, Err: fmt.Errorf("%w: document: %v", ErrBadResponse, err)}
 	}
 	if doc.Version != version {
 		return nil, &Error{URL: docURL.String(), Status: http.StatusOK, Err: fmt.Errorf("%w: linked as %s, says version %q", ErrBadResponse, version, doc.Version)}

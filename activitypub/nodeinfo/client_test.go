@@ -165,33 +165,40 @@ func TestClientFetchHostile(t *testing.T) {
 	huge.Handle("GET /doc", body("application/json", `{"version":"2.1","metadata":{"x":"`+strings.Repeat("a", DefaultMaxBodyBytes)+`"}}`))
 	p.serve("huge.example.com", huge)
 
+	mistyped := http.NewServeMux()
+	mistyped.Handle("GET /.well-known/nodeinfo", discovery(`{"rel":"http://nodeinfo.diaspora.software/ns/schema/2.1","href":"/doc"}`))
+	mistyped.Handle("GET /doc", body("application/json", `{"version":"2.1","software":{"name":"x"},"usage":{"users":{"total":"12"}}}`))
+	p.serve("mistyped.example.com", mistyped)
+
 	tests := []struct {
 		host    string
 		wantErr error
+		message string // part of the error text, if set
 	}{
-		{"missing.example.com", ErrNotFound},
-		{"badreq.example.com", ErrNotFound},
-		{"down.example.com", ErrBadResponse},
-		{"old.example.com", ErrUnsupported},
-		{"nolinks.example.com", ErrUnsupported},
-		{"html.example.com", ErrBadResponse},
-		{"notjrd.example.com", ErrBadResponse},
-		{"tohttp.example.com", ErrSchemeNotAllowed},
-		{"toprivate.example.com", ErrPrivateAddress},
-		{"tometadata.example.com", ErrPrivateAddress},
-		{"redirprivate.example.com", ErrPrivateAddress},
-		{"loop.example.com", ErrTooManyRedirects},
-		{"js.example.com", ErrSchemeNotAllowed},
-		{"wrong.example.com", ErrBadResponse},
-		{"textdoc.example.com", ErrBadResponse},
-		{"noname.example.com", ErrBadResponse},
-		{"huge.example.com", ErrBodyTooLarge},
-		{"private.example.com", ErrPrivateAddress},
-		{"", ErrInvalidHost},
-		{"example.com/path", ErrInvalidHost},
-		{"user@example.com", ErrInvalidHost},
-		{"example.com?x", ErrInvalidHost},
-		{"exa mple.com", ErrInvalidHost},
+		{"mistyped.example.com", ErrBadResponse, "users.total"},
+		{"missing.example.com", ErrNotFound, ""},
+		{"badreq.example.com", ErrNotFound, ""},
+		{"down.example.com", ErrBadResponse, ""},
+		{"old.example.com", ErrUnsupported, ""},
+		{"nolinks.example.com", ErrUnsupported, ""},
+		{"html.example.com", ErrBadResponse, ""},
+		{"notjrd.example.com", ErrBadResponse, ""},
+		{"tohttp.example.com", ErrSchemeNotAllowed, ""},
+		{"toprivate.example.com", ErrPrivateAddress, ""},
+		{"tometadata.example.com", ErrPrivateAddress, ""},
+		{"redirprivate.example.com", ErrPrivateAddress, ""},
+		{"loop.example.com", ErrTooManyRedirects, ""},
+		{"js.example.com", ErrSchemeNotAllowed, ""},
+		{"wrong.example.com", ErrBadResponse, ""},
+		{"textdoc.example.com", ErrBadResponse, ""},
+		{"noname.example.com", ErrBadResponse, ""},
+		{"huge.example.com", ErrBodyTooLarge, ""},
+		{"private.example.com", ErrPrivateAddress, ""},
+		{"", ErrInvalidHost, ""},
+		{"example.com/path", ErrInvalidHost, ""},
+		{"user@example.com", ErrInvalidHost, ""},
+		{"example.com?x", ErrInvalidHost, ""},
+		{"exa mple.com", ErrInvalidHost, ""},
 	}
 	c := p.client(t)
 	for _, tt := range tests {
@@ -200,6 +207,7 @@ func TestClientFetchHostile(t *testing.T) {
 			require.Error(t, err)
 			assert.Nil(t, doc)
 			assert.ErrorIs(t, err, tt.wantErr)
+			assert.Contains(t, err.Error(), tt.message)
 		})
 	}
 	p.mu.Lock()
