@@ -244,9 +244,13 @@ func (c *contextChecker) entry(e contextDef) {
 	}
 	quoted := `"` + t + `"`
 	if e.null {
-		if termNamespace(t) != "" && c.used(quoted) {
+		if termNamespace(sameIRIAs(t)) != "" && c.used(quoted) {
 			c.flag("term " + t + " undefined")
 		}
+		return
+	}
+	if (t == "id" || t == "type") && e.iri != "@"+t {
+		c.flag("term " + t + " redefined as " + e.iri)
 		return
 	}
 	switch e.iri {
@@ -258,7 +262,7 @@ func (c *contextChecker) entry(e contextDef) {
 	case "":
 		// An expanded definition without "@id" (only "@type", or
 		// "@reverse") leaves a known term meaning something else.
-		if e.isObj && termNamespace(t) != "" && c.used(quoted) {
+		if e.isObj && termNamespace(sameIRIAs(t)) != "" && c.used(quoted) {
 			c.flag("term " + t + " redefined without @id")
 		}
 		return
@@ -267,8 +271,8 @@ func (c *contextChecker) entry(e contextDef) {
 		return
 	}
 	full := canonicalIRI(c.expand(e.iri))
-	if ns := termNamespace(t); ns != "" {
-		if full != ns+t && c.used(quoted) {
+	if base := sameIRIAs(t); termNamespace(base) != "" {
+		if full != termNamespace(base)+base && c.used(quoted) {
 			c.flag("term " + t + " redefined as " + e.iri)
 		}
 		return
