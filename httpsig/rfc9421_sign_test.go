@@ -51,14 +51,17 @@ func TestSignRFC9421Defaults(t *testing.T) {
 		resp := &http.Response{StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/activity+json"}}}
 		require.NoError(t, SignResponseRFC9421(resp, []byte(testBody), key, RFC9421Options{Now: now}))
 		assert.Equal(t, `sig1=("@status" "content-digest" "content-type");created=1772366400;keyid="`+testKeyID+`"`, resp.Header.Get("Signature-Input"))
-		_, err := VerifyResponseRFC9421(context.Background(), resp, []byte(testBody), newFixture(t).withEd(priv).resolver(), RFC9421Policy{Now: now})
+		_, err := VerifyResponseRFC9421(context.Background(), resp, []byte(testBody), edResolver(priv), RFC9421Policy{Now: now})
 		require.NoError(t, err)
-		_, err = VerifyResponseRFC9421(context.Background(), resp, []byte("{}"), newFixture(t).withEd(priv).resolver(), RFC9421Policy{Now: now})
+		_, err = VerifyResponseRFC9421(context.Background(), resp, []byte("{}"), edResolver(priv), RFC9421Policy{Now: now})
 		require.ErrorIs(t, err, ErrDigestMismatch)
 	})
 }
 
-func (f fixture) withEd(k ed25519.PrivateKey) fixture { f.ed = k; return f }
+// edResolver resolves testKeyID to the public half of k.
+func edResolver(k ed25519.PrivateKey) KeyResolver {
+	return fixture{ed: k}.resolver()
+}
 
 func TestSignRFC9421Options(t *testing.T) {
 	_, priv, err := ed25519.GenerateKey(rand.Reader)
@@ -89,7 +92,7 @@ func TestSignRFC9421Options(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, sigs, 2)
 
-	got, err := VerifyRFC9421(context.Background(), req, nil, newFixture(t).withEd(priv).resolver(), RFC9421Policy{
+	got, err := VerifyRFC9421(context.Background(), req, nil, edResolver(priv), RFC9421Policy{
 		Label: "mine", Now: opts.Now, RequiredComponents: []string{`@query-param;name="q"`, "accept"},
 	})
 	require.NoError(t, err)
