@@ -107,6 +107,38 @@ var objectRules = []rule{
 		require.NoError(t, s.PurgeObject(ctx(t), o.IRI), "purging an absent IRI is a no-op")
 		require.NoError(t, s.PutObject(ctx(t), o), "a purged IRI may be stored again")
 	}},
+	{"documents are copied in and out, never shared with the caller", func(t *testing.T, s store.Store) {
+		o := note(alice+"/notes/1", true, "original")
+		want := bytes.Clone(o.Document)
+		require.NoError(t, s.PutObject(ctx(t), o))
+		clear(o.Document)
+		got, err := s.GetObject(ctx(t), o.IRI)
+		require.NoError(t, err)
+		require.Equal(t, string(want), string(got.Document), "changing the slice passed to PutObject changed the store")
+		clear(got.Document)
+		again, err := s.GetObject(ctx(t), o.IRI)
+		require.NoError(t, err)
+		assert.Equal(t, string(want), string(again.Document), "changing a returned slice changed the store")
+
+		a := remoteActor(carol, t0, "main-key")
+		wantDoc, wantPEM := bytes.Clone(a.Document), bytes.Clone(a.Keys[0].PEM)
+		require.NoError(t, s.PutRemoteActor(ctx(t), a))
+		clear(a.Document)
+		clear(a.Keys[0].PEM)
+		ra, err := s.GetRemoteActor(ctx(t), carol)
+		require.NoError(t, err)
+		assert.Equal(t, string(wantDoc), string(ra.Document))
+		require.Len(t, ra.Keys, 1)
+		assert.Equal(t, string(wantPEM), string(ra.Keys[0].PEM))
+
+		b := batch(alice+"/activities/1", "https://a.example/inbox")
+		wantAct := bytes.Clone(b.Activity)
+		enqueue(t, s, b)
+		clear(b.Activity)
+		jobs := claim(t, s, t0, time.Minute, 1)
+		require.Len(t, jobs, 1)
+		assert.Equal(t, string(wantAct), string(jobs[0].Activity), "changing the slice passed to Enqueue changed the queue")
+	}},
 	{"a document of exactly MaxDocumentSize is stored", func(t *testing.T, s store.Store) {
 		o := note(alice+"/notes/big", true, "")
 		o.Document = bigDocument(store.MaxDocumentSize)
