@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 
@@ -334,16 +335,20 @@ func (c *Client) check(jrd *JRD) (*Result, error) {
 	return &Result{Subject: subj.URI, Actor: actor, JRD: jrd}, nil
 }
 
-// mentions reports whether the JRD names uri as its subject, an alias, its
-// self link or its profile page.
+// mentions reports whether the JRD names uri, a canonical resource, as its
+// subject, an alias, its self link or its profile page. Each is compared
+// in canonical form, so a JRD writing the host in upper case or in
+// Unicode still names the URL asked about.
 func mentions(j *JRD, uri string) bool {
-	if j.Subject == uri || j.ActorIRI() == uri || j.ProfilePage() == uri {
-		return true
-	}
-	for _, a := range j.Aliases {
-		if a == uri {
+	same := func(s string) bool {
+		if s == uri {
 			return true
 		}
+		r, err := ParseResource(s)
+		return err == nil && r.URI == uri
 	}
-	return false
+	if same(j.Subject) || same(j.ActorIRI()) || same(j.ProfilePage()) {
+		return true
+	}
+	return slices.ContainsFunc(j.Aliases, same)
 }

@@ -519,3 +519,23 @@ func TestResolveIDN(t *testing.T) {
 	_, err := c.Resolve(t.Context(), "alice@b\u200dücher.example.com")
 	require.ErrorIs(t, err, ErrInvalidAddress)
 }
+
+func TestResolveURLMentionedInOtherForm(t *testing.T) {
+	// A JRD may write the URL asked about with its host in upper case or
+	// in Unicode; it still names that URL.
+	w := newWorld(t)
+	carol := &JRD{
+		Subject: "acct:carol@xn--bcher-kva.example.com",
+		Aliases: []string{"https://BÜCHER.example.com/@carol"},
+		Links:   []Link{{Rel: RelSelf, Type: MediaTypeActivity, Href: "https://xn--bcher-kva.example.com/users/carol"}},
+	}
+	w.serveJRD("xn--bcher-kva.example.com", map[string]*JRD{
+		"https://xn--bcher-kva.example.com/@carol": carol,
+		"acct:carol@xn--bcher-kva.example.com":     carol,
+	})
+	c := w.client()
+	res, err := c.Resolve(t.Context(), "https://bücher.example.com/@carol")
+	require.NoError(t, err)
+	assert.Equal(t, "https://xn--bcher-kva.example.com/users/carol", res.Actor)
+	assert.Equal(t, "carol@xn--bcher-kva.example.com", res.Account())
+}
