@@ -28,7 +28,7 @@
 // it reads:
 //
 //	var c nodeinfo.Client
-//	doc, err := c.Fetch(ctx, "mastodon.social")
+//	doc, err := c.Fetch(ctx, "social.example.com")
 //	// doc.Software.Name == "mastodon"
 //
 // Like the webfinger client it goes through Starling's guarded HTTP client:
