@@ -5,10 +5,12 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
+	"crypto/rsa"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
+	"math/big"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -376,4 +378,64 @@ func TestRFC9421ResponseWithRequest(t *testing.T) {
 
 	_, err = VerifyResponseRFC9421(context.Background(), resp, bytes.ToUpper(body), keys.resolver(), vectorPolicy(""))
 	assert.Error(t, err)
+}
+
+// TestRFC9421AppendixB2ResignRandomized re-signs the vectors whose
+// algorithms are randomized (PSS, ECDSA) with the appendix's private keys:
+// Signature-Input must come out identical and the new signature must verify
+// with the public key.
+func TestRFC9421AppendixB2ResignRandomized(t *testing.T) {
+	keys := vectorKeys(t)
+	ecPriv, err := x509.ParseECPrivateKey(pemBlock(t, "B.1.3-test-key-ecc-p256.priv.pem"))
+	require.NoError(t, err)
+	pssPriv := pssKeyFromJWK(t)
+
+	t.Run("B.2.3 rsa-pss-sha512", func(t *testing.T) {
+		v := readVector(t, "B.2.3-sig-b23.json")
+		req, body := readRequest(t, "B.2-test-request.http")
+		err := SignRFC9421(req, body, SigningKey{KeyID: v.KeyID, Key: pssPriv, Algorithm: RSAPSSSHA512}, RFC9421Options{
+			Components: []string{"date", "@method", "@path", "@query", "@authority", "content-type", "content-digest", "content-length"},
+			Label:      v.Label,
+			Now:        func() time.Time { return vectorTime },
+		})
+		require.NoError(t, err)
+		assert.Equal(t, v.SignatureInput, req.Header.Get(headerSignatureInput))
+		assert.NotEqual(t, v.Signature, req.Header.Get(headerSignature), "PSS is randomized")
+		_, err = VerifyRFC9421(context.Background(), req, body, keys.resolver(), vectorPolicy(""))
+		require.NoError(t, err)
+	})
+	t.Run("B.2.4 ecdsa-p256-sha256", func(t *testing.T) {
+		v := readVector(t, "B.2.4-sig-b24.json")
+		resp, body := readVectorResponse(t)
+		err := SignResponseRFC9421(resp, body, SigningKey{KeyID: v.KeyID, Key: ecPriv}, RFC9421Options{
+			Components: []string{"@status", "content-type", "content-digest", "content-length"},
+			Label:      v.Label,
+			Now:        func() time.Time { return vectorTime },
+		})
+		require.NoError(t, err)
+		assert.Equal(t, v.SignatureInput, resp.Header.Get(headerSignatureInput))
+		_, err = VerifyResponseRFC9421(context.Background(), resp, body, keys.resolver(), vectorPolicy(""))
+		require.NoError(t, err)
+	})
+}
+
+// pssKeyFromJWK reads the B.1.2 private key from its JWK: its PEM form is
+// PKCS#8 with the RSASSA-PSS OID, which crypto/x509 does not parse.
+func pssKeyFromJWK(t *testing.T) *rsa.PrivateKey {
+	t.Helper()
+	var jwk map[string]string
+	require.NoError(t, json.Unmarshal(readTestdata(t, "B.1.2-test-key-rsa-pss.jwk.json"), &jwk))
+	num := func(name string) *big.Int {
+		b, err := base64.RawURLEncoding.DecodeString(jwk[name])
+		require.NoError(t, err, name)
+		return new(big.Int).SetBytes(b)
+	}
+	k := &rsa.PrivateKey{
+		PublicKey: rsa.PublicKey{N: num("n"), E: int(num("e").Int64())},
+		D:         num("d"),
+		Primes:    []*big.Int{num("p"), num("q")},
+	}
+	require.NoError(t, k.Validate())
+	k.Precompute()
+	return k
 }
