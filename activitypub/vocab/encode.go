@@ -37,7 +37,8 @@ func Marshal(o *Object) ([]byte, error) {
 	return e.buf, nil
 }
 
-// MarshalJSON implements json.Marshaler; it is Marshal.
+// MarshalJSON implements json.Marshaler; it is Marshal. Like every method of
+// Object it has a pointer receiver: hand encoding/json a *Object.
 func (o *Object) MarshalJSON() ([]byte, error) { return Marshal(o) }
 
 type encoder struct {
