@@ -303,3 +303,30 @@ func TestVerifyCavageQueryQuirkDirect(t *testing.T) {
 	_, err = VerifyCavage(context.Background(), req, nil, resolver, CavagePolicy{Now: clockAt(now), StrictRequestTarget: true})
 	require.ErrorIs(t, err, ErrBadSignature)
 }
+
+// FuzzVerifyCavage feeds arbitrary Signature, Date and Digest headers and
+// bodies to the whole verification: it must fail with a VerifyError, never
+// panic, and never accept (the fuzzer cannot forge an RSA signature).
+func FuzzVerifyCavage(f *testing.F) {
+	rsaKey := readPrivateKey(f, "mastodon/bob.priv.pem")
+	resolver := keyTable{"k": {KeyID: "k", Key: rsaKey.Public()}}
+	date := verifierNow.Format(http.TimeFormat)
+	for _, c := range cavageParseCases {
+		f.Add(c.header, date, "", []byte(nil))
+	}
+	f.Add(`keyId="k",algorithm="hs2019",headers="(request-target) host date digest",signature="AAAA"`, date, DigestHeader([]byte("x")), []byte("x"))
+	f.Add(`keyId="k",headers="(request-target) (created) (expires) host",created=1,expires=2,signature="AAAA"`, "", "SHA-256=AAAA, sha-256=BBBB", []byte("y"))
+	f.Add(`keyId="k",headers="content-length host date (request-target)",signature="AAAA"`, "Mon, 02 Jan 2006 15:04:05 GMT", "", []byte("z"))
+	f.Fuzz(func(t *testing.T, sig, date, digest string, body []byte) {
+		req := httptest.NewRequest("POST", "https://b.example/inbox?x=1", bytes.NewReader(body))
+		req.Header.Set("Signature", sig)
+		req.Header.Set("Date", date)
+		req.Header.Set("Digest", digest)
+		got, err := VerifyCavage(context.Background(), req, body, resolver, CavagePolicy{Now: clockAt(verifierNow)})
+		require.Error(t, err)
+		require.Nil(t, got)
+		var ve *VerifyError
+		require.ErrorAs(t, err, &ve)
+		require.NotEmpty(t, PublicReason(err))
+	})
+}

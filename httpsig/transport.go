@@ -72,6 +72,12 @@ var _ http.RoundTripper = (*Transport)(nil)
 
 // RoundTrip signs and sends req, knocking twice when needed.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.URL == nil {
+		if req.Body != nil {
+			_ = req.Body.Close()
+		}
+		return nil, errors.New("httpsig: request has no URL")
+	}
 	body, err := t.readBody(req)
 	if err != nil {
 		return nil, err

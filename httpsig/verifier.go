@@ -138,7 +138,11 @@ func (b *replayBody) Close() error { return b.orig.Close() }
 // logged records a rejection at debug level and returns err.
 func (v *Verifier) logged(ctx context.Context, r *http.Request, err error) error {
 	if v.Logger != nil {
-		attrs := []any{"method", r.Method, "path", r.URL.Path, "error", err.Error()}
+		path := ""
+		if r.URL != nil {
+			path = r.URL.Path
+		}
+		attrs := []any{"method", r.Method, "path", path, "error", err.Error()}
 		var ve *VerifyError
 		if errors.As(err, &ve) && ve.KeyID != "" {
 			attrs = append(attrs, "key_id", ve.KeyID)
