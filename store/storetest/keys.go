@@ -67,23 +67,37 @@ var keyRules = []rule{
 	}},
 	{"GetOrCreateKey racing callers all get the same winner", func(t *testing.T, s store.Store) {
 		const n = 16
-		got := make([]store.KeyPair, n)
-		errs := make([]error, n)
-		parallel(n, func(i int) {
-			got[i], errs[i] = s.GetOrCreateKey(ctx(t), alice, store.AlgorithmEd25519,
-				creator(fmt.Sprintf("%s#key-%d", alice, i), store.AlgorithmEd25519, nil))
-		})
-		for i := range n {
-			require.NoError(t, errs[i], "caller %d", i)
-			assert.Equal(t, got[0].KeyID, got[i].KeyID, "caller %d got another key than caller 0", i)
-			assert.Equal(t, got[0].PrivateKeyPEM, got[i].PrivateKeyPEM, "caller %d", i)
+		for _, sameID := range []bool{false, true} {
+			actor := alice
+			if sameID {
+				actor = bob // every caller makes a key with the same id, as real callers do
+			}
+			got := make([]store.KeyPair, n)
+			errs := make([]error, n)
+			parallel(n, func(i int) {
+				id := fmt.Sprintf("%s#key-%d", actor, i)
+				if sameID {
+					id = actor + "#main-key"
+				}
+				create := func() (store.KeyPair, error) {
+					k := keyPair(id, store.AlgorithmEd25519, t0)
+					k.PrivateKeyPEM = fmt.Appendf(k.PrivateKeyPEM, "caller %d", i)
+					return k, nil
+				}
+				got[i], errs[i] = s.GetOrCreateKey(ctx(t), actor, store.AlgorithmEd25519, create)
+			})
+			for i := range n {
+				require.NoError(t, errs[i], "caller %d (same key id: %v)", i, sameID)
+				assert.Equal(t, got[0].KeyID, got[i].KeyID, "caller %d got another key than caller 0", i)
+				assert.Equal(t, got[0].PrivateKeyPEM, got[i].PrivateKeyPEM, "caller %d got another key than caller 0", i)
+			}
+			cur, err := s.CurrentKey(ctx(t), actor, store.AlgorithmEd25519)
+			require.NoError(t, err)
+			assert.Equal(t, got[0].PrivateKeyPEM, cur.PrivateKeyPEM, "the stored key is the one returned")
+			keys, err := s.ActorKeys(ctx(t), actor, t0)
+			require.NoError(t, err)
+			assert.Len(t, keys, 1, "losers' keys are not stored")
 		}
-		cur, err := s.CurrentKey(ctx(t), alice, store.AlgorithmEd25519)
-		require.NoError(t, err)
-		assert.Equal(t, got[0].KeyID, cur.KeyID, "the stored key is the one returned")
-		keys, err := s.ActorKeys(ctx(t), alice, t0)
-		require.NoError(t, err)
-		assert.Len(t, keys, 1, "losers' keys are not stored")
 	}},
 	{"GetOrCreateKey returns create's error and stores nothing", func(t *testing.T, s store.Store) {
 		boom := errors.New("entropy ran out")
