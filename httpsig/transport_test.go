@@ -268,3 +268,17 @@ func TestTransportConcurrent(t *testing.T) {
 	assert.True(t, ok)
 	assert.Equal(t, Cavage, f)
 }
+
+// Akkoma signs Content-Length; over real HTTP the signed value arrives and
+// is checked against the body.
+func TestTransportContentLengthOverHTTP(t *testing.T) {
+	p, srv := newPeer(t, 401, Cavage)
+	tr := newTransport(t, srv.Client().Transport)
+	tr.PreferCavage = true
+	tr.Cavage.Headers = []string{"(request-target)", "content-length", "date", "digest", "host"}
+	resp, err := (&http.Client{Transport: tr}).Post(srv.URL+"/inbox", "application/activity+json", strings.NewReader("hello"))
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.Equal(t, []Family{Cavage}, p.seen())
+}
