@@ -319,14 +319,14 @@ func TestLoaderContextCycles(t *testing.T) {
 }
 
 func TestTooManyContextLoads(t *testing.T) {
-	// Every embedded object names the Activity Streams context again.
+	// Every embedded object names a (small) context again.
 	var b strings.Builder
 	b.WriteString(`{"@context":"https://www.w3.org/ns/activitystreams","type":"Collection","items":[`)
 	for i := range 600 {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		b.WriteString(`{"@context":"https://www.w3.org/ns/activitystreams","type":"Note"}`)
+		b.WriteString(`{"@context":"https://purl.archive.org/socialweb/webfinger","webfinger":"a@b.example"}`)
 	}
 	b.WriteString(`]}`)
 	_, err := jsonld.Normalize(context.Background(), []byte(b.String()))
