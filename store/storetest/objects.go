@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io/fs"
 	"testing"
@@ -138,6 +139,21 @@ var objectRules = []rule{
 		jobs := claim(t, s, t0, time.Minute, 1)
 		require.Len(t, jobs, 1)
 		assert.Equal(t, string(wantAct), string(jobs[0].Activity), "changing the slice passed to Enqueue changed the queue")
+	}},
+	{"a cancelled context fails the call and stores nothing", func(t *testing.T, s store.Store) {
+		c, cancel := context.WithCancel(ctx(t))
+		cancel()
+		assert.Error(t, s.PutObject(c, note(alice+"/notes/1", true, "x")), "PutObject")
+		_, err := s.AddToCollection(c, outbox, alice+"/notes/1")
+		assert.Error(t, err, "AddToCollection")
+		_, err = s.Enqueue(c, batch(alice+"/activities/1", "https://a.example/inbox"))
+		assert.Error(t, err, "Enqueue")
+		_, err = s.GetObject(ctx(t), alice+"/notes/1")
+		assert.ErrorIs(t, err, store.ErrNotFound)
+		n, err := s.CountCollection(ctx(t), outbox)
+		require.NoError(t, err)
+		assert.Zero(t, n)
+		assert.Zero(t, counts(t, s, "").Total())
 	}},
 	{"a document of exactly MaxDocumentSize is stored", func(t *testing.T, s store.Store) {
 		o := note(alice+"/notes/big", true, "")
