@@ -110,15 +110,10 @@ type Client struct {
 
 func (c *Client) httpClient() (*http.Client, error) {
 	c.once.Do(func() {
-		if c.HTTPClient != nil {
-			c.hc = safehttp.WithoutRedirects(c.HTTPClient)
-			return
-		}
-		c.hc, c.initErr = safehttp.New(safehttp.Config{
+		c.hc, c.initErr = safehttp.FetchClient(c.HTTPClient, safehttp.Config{
 			InsecureAllowPrivateAddresses: c.InsecureAllowPrivateAddresses,
 			InsecureAllowHTTP:             c.InsecureAllowHTTP,
 			TLSConfig:                     c.TLSConfig,
-			MaxRedirects:                  -1, // followed by get, hop by hop
 			MaxBodyBytes:                  c.maxBody(),
 			UserAgent:                     c.UserAgent,
 			Logger:                        c.Logger,

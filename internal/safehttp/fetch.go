@@ -174,6 +174,17 @@ func acceptable(contentType string, accept []string) bool {
 	return false
 }
 
+// FetchClient returns the client to give [Fetch]: hc with its redirects
+// handed back (see [WithoutRedirects]) if hc is not nil, else a guarded
+// client from [New] built from cfg, with cfg.MaxRedirects set to -1.
+func FetchClient(hc *http.Client, cfg Config) (*http.Client, error) {
+	if hc != nil {
+		return WithoutRedirects(hc), nil
+	}
+	cfg.MaxRedirects = -1 // Fetch follows them, hop by hop
+	return New(cfg)
+}
+
 // WithoutRedirects returns a shallow copy of hc that hands every redirect
 // back to the caller instead of following it, for use with [Fetch].
 func WithoutRedirects(hc *http.Client) *http.Client {

@@ -3,6 +3,7 @@ package safehttp
 import (
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -174,6 +175,23 @@ func TestFetchSendsHeaders(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "application/jrd+json, application/json", got.Get("Accept"))
 	assert.Equal(t, "ua/1", got.Get("User-Agent"))
+}
+
+func TestFetchClient(t *testing.T) {
+	// A guarded client built for Fetch hands redirects back.
+	srv := httptest.NewServer(http.RedirectHandler("/elsewhere", http.StatusFound))
+	defer srv.Close()
+	hc, err := FetchClient(nil, Config{InsecureAllowHTTP: true, AllowedPrefixes: loopbackOnly()})
+	require.NoError(t, err)
+	resp, err := get(t, hc, srv.URL)
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusFound, resp.StatusCode)
+
+	orig := &http.Client{}
+	hc, err = FetchClient(orig, Config{})
+	require.NoError(t, err)
+	assert.NotSame(t, orig, hc)
+	assert.ErrorIs(t, hc.CheckRedirect(nil, nil), http.ErrUseLastResponse)
 }
 
 func TestWithoutRedirectsKeepsOriginal(t *testing.T) {
