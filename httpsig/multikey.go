@@ -11,9 +11,9 @@ import (
 
 // Multicodec prefixes (unsigned varints) of the public keys FEP-521a
 // Multikeys carry.
-var (
-	multicodecEd25519Pub = []byte{0xed, 0x01} // ed25519-pub, 0xed
-	multicodecRSAPub     = []byte{0x85, 0x24} // rsa-pub, 0x1205, PKCS#1 DER
+const (
+	multicodecEd25519Pub = "\xed\x01" // ed25519-pub, 0xed
+	multicodecRSAPub     = "\x85\x24" // rsa-pub, 0x1205, PKCS#1 DER
 )
 
 // maxMultikey bounds a Multikey string: an RSA-8192 key is about 1.5 KB.
@@ -76,8 +76,8 @@ func DecodeMultikey(s string) (crypto.PublicKey, error) {
 	}
 }
 
-func hasPrefix(b, prefix []byte) bool {
-	return len(b) >= len(prefix) && string(b[:len(prefix)]) == string(prefix)
+func hasPrefix(b []byte, prefix string) bool {
+	return len(b) >= len(prefix) && string(b[:len(prefix)]) == prefix
 }
 
 // base58Alphabet is the Bitcoin alphabet used by base58btc.
