@@ -34,5 +34,6 @@ func TestCloseClosesNotifiers(t *testing.T) {
 
 func BenchmarkEnqueue10k(b *testing.B)      { storetest.BenchEnqueue(b, open) }
 func BenchmarkClaimComplete(b *testing.B)   { storetest.BenchClaimComplete(b, open) }
+func BenchmarkClaimBacklog(b *testing.B)    { storetest.BenchClaimBacklog(b, open) }
 func BenchmarkFollowerInboxes(b *testing.B) { storetest.BenchFollowerInboxes(b, open) }
 func BenchmarkMarkSeen(b *testing.B)        { storetest.BenchMarkSeen(b, open) }

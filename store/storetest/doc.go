@@ -40,8 +40,9 @@
 //
 // # Benchmarks
 //
-// [BenchEnqueue], [BenchClaimComplete], [BenchFollowerInboxes] and
-// [BenchMarkSeen] run the same workloads on any backend:
+// [BenchEnqueue], [BenchClaimComplete], [BenchClaimBacklog],
+// [BenchFollowerInboxes] and [BenchMarkSeen] run the same workloads on any
+// backend:
 //
 //	func BenchmarkEnqueue(b *testing.B) { storetest.BenchEnqueue(b, open) }
 //
