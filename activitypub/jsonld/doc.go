@@ -38,7 +38,7 @@
 // Any other context URL fails with an error wrapping ErrContextNotAllowed,
 // and no request is sent: a runtime fetch is slow, fails whenever the
 // context's host is down, and lets a document's author direct your server's
-// requests. Loader.AllowNetwork turns fetching on, with a bounded cache;
+// requests. Loader.InsecureAllowNetwork turns fetching on, with a bounded cache;
 // pair it with an HTTP client that refuses private addresses.
 //
 // # Canonical form

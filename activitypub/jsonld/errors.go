@@ -10,7 +10,7 @@ import (
 var (
 	// ErrContextNotAllowed means a document referenced a context URL that is
 	// neither embedded nor supplied in Loader.Extra, and the Loader may not
-	// fetch it (Loader.AllowNetwork is false, or the URL is not http(s)).
+	// fetch it (Loader.InsecureAllowNetwork is false, or the URL is not http(s)).
 	// No request was sent.
 	ErrContextNotAllowed = errors.New("jsonld: context not allowed")
 	// ErrInvalidJSON means the input is not a single well-formed JSON
@@ -39,7 +39,7 @@ var (
 )
 
 // FetchError reports a failed network fetch of a context (only possible with
-// Loader.AllowNetwork).
+// Loader.InsecureAllowNetwork).
 type FetchError struct {
 	// URL is the context URL requested.
 	URL string

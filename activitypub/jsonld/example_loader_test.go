@@ -35,7 +35,7 @@ func ExampleLoader() {
 	out, err := extra.Compact(context.Background(), doc)
 	fmt.Println("with Extra:", out["sensitive"], err)
 
-	online := &jsonld.Processor{Loader: &jsonld.Loader{AllowNetwork: true, HTTPClient: srv.Client()}}
+	online := &jsonld.Processor{Loader: &jsonld.Loader{InsecureAllowNetwork: true, HTTPClient: srv.Client()}}
 	out, err = online.Compact(context.Background(), doc)
 	fmt.Println("fetched:", out["sensitive"], err)
 	// Output:

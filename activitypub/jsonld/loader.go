@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/piprate/json-gold/ld"
+
+	"github.com/starling-fed/starling/internal/safehttp"
 )
 
 // Defaults of a Loader whose fields are zero.
@@ -32,16 +34,15 @@ const (
 // without sending any request. The zero value is ready to use and safe for
 // concurrent use; do not change its fields after first use.
 type Loader struct {
-	// AllowNetwork lets the loader fetch contexts it does not hold over
+	// InsecureAllowNetwork lets the loader fetch contexts it does not hold over
 	// HTTP(S). Leave it false unless you must process documents whose
 	// contexts you cannot embed: every fetch is slow, fails whenever the
 	// context's host is down, and lets a document's author make your
-	// server send requests where they choose. If you enable it, give
-	// HTTPClient a transport that refuses private and loopback addresses.
-	AllowNetwork bool
-	// HTTPClient sends context fetches when AllowNetwork is set. If nil, a
-	// client with a DefaultFetchTimeout timeout and Go's default transport
-	// is used (it does not guard against private addresses).
+	// server send requests where they choose.
+	InsecureAllowNetwork bool
+	// HTTPClient sends context fetches when InsecureAllowNetwork is set. If
+	// nil, a client with a DefaultFetchTimeout timeout is used that refuses
+	// https-less URLs and private, loopback and reserved addresses.
 	HTTPClient *http.Client
 	// Extra adds context documents served offline, keyed by URL. Keys match
 	// the way embedded URLs do (http or https, optional ".jsonld"/".json"
@@ -112,7 +113,8 @@ func (l *Loader) init() {
 	}
 	l.client = l.HTTPClient
 	if l.client == nil {
-		l.client = &http.Client{Timeout: DefaultFetchTimeout}
+		// An empty Config cannot be invalid, so New does not fail here.
+		l.client, _ = safehttp.New(safehttp.Config{Timeout: DefaultFetchTimeout})
 	}
 	l.lru = list.New()
 	l.cache = make(map[string]*list.Element)
@@ -170,7 +172,7 @@ func (l *Loader) lookup(ctx context.Context, u string) (*contextDoc, error) {
 	if !ok {
 		return nil, fmt.Errorf("%w: %q is not an http(s) URL", ErrContextNotAllowed, u)
 	}
-	if !l.AllowNetwork {
+	if !l.InsecureAllowNetwork {
 		return nil, fmt.Errorf("%w: %s is not embedded and network fetches are off", ErrContextNotAllowed, u)
 	}
 	return l.fetchCached(ctx, key, u)

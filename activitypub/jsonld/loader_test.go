@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+
+	"github.com/starling-fed/starling/internal/safehttp"
 	"github.com/stretchr/testify/require"
 
 	"github.com/starling-fed/starling/activitypub/jsonld"
@@ -62,7 +64,7 @@ func TestLoaderRefusesNetwork(t *testing.T) {
 
 func TestLoaderServesEmbeddedAliases(t *testing.T) {
 	rt := &recordingTransport{}
-	l := &jsonld.Loader{HTTPClient: &http.Client{Transport: rt}, AllowNetwork: true}
+	l := &jsonld.Loader{HTTPClient: &http.Client{Transport: rt}, InsecureAllowNetwork: true}
 	tests := []struct {
 		url, want string
 	}{
@@ -136,7 +138,7 @@ func TestLoaderFetchesOnceWhenAllowed(t *testing.T) {
 	cs := newContextServer(t, map[string]string{
 		"/ns.jsonld": `{"@context":{"cw":"https://www.w3.org/ns/activitystreams#sensitive"}}`,
 	})
-	l := &jsonld.Loader{AllowNetwork: true, HTTPClient: cs.Client()}
+	l := &jsonld.Loader{InsecureAllowNetwork: true, HTTPClient: cs.Client()}
 	p := &jsonld.Processor{Loader: l}
 	doc := `{"@context":["https://www.w3.org/ns/activitystreams","` + cs.URL + `/ns.jsonld"],"id":"https://a.example/1","type":"Note","cw":true}`
 
@@ -159,7 +161,7 @@ func TestLoaderFetchConcurrentCallersShareOneFetch(t *testing.T) {
 		_, _ = w.Write([]byte(`{"@context":{"x":"http://x.example/#x"}}`))
 	}))
 	defer srv.Close()
-	l := &jsonld.Loader{AllowNetwork: true, HTTPClient: srv.Client()}
+	l := &jsonld.Loader{InsecureAllowNetwork: true, HTTPClient: srv.Client()}
 
 	var wg sync.WaitGroup
 	for range 4 {
@@ -182,7 +184,7 @@ func TestLoaderCacheIsBounded(t *testing.T) {
 		"/a": `{"@context":{"a":"http://x.example/#a"}}`,
 		"/b": `{"@context":{"b":"http://x.example/#b"}}`,
 	})
-	l := &jsonld.Loader{AllowNetwork: true, HTTPClient: cs.Client(), CacheSize: 1}
+	l := &jsonld.Loader{InsecureAllowNetwork: true, HTTPClient: cs.Client(), CacheSize: 1}
 	for _, path := range []string{"/a", "/a", "/b", "/b", "/a"} {
 		_, err := l.LoadDocument(cs.URL + path)
 		require.NoError(t, err)
@@ -198,7 +200,7 @@ func TestLoaderFetchErrors(t *testing.T) {
 		"/nocontx": `{"a":1}`,
 		"/broken":  `{"@context":`,
 	})
-	l := &jsonld.Loader{AllowNetwork: true, HTTPClient: cs.Client(), MaxContextBytes: 1024}
+	l := &jsonld.Loader{InsecureAllowNetwork: true, HTTPClient: cs.Client(), MaxContextBytes: 1024}
 
 	_, err := l.LoadDocument(cs.URL + "/missing")
 	var ferr *jsonld.FetchError
@@ -352,7 +354,7 @@ func TestLoaderFetchSurvivesAnAbandonedFetch(t *testing.T) {
 		_, _ = w.Write([]byte(`{"@context":{"x":"http://x.example/#x"}}`))
 	}))
 	defer srv.Close()
-	l := &jsonld.Loader{AllowNetwork: true, HTTPClient: srv.Client()}
+	l := &jsonld.Loader{InsecureAllowNetwork: true, HTTPClient: srv.Client()}
 	p := &jsonld.Processor{Loader: l}
 	doc := []byte(`{"@context":"` + srv.URL + `/ctx","x":1}`)
 
@@ -372,4 +374,22 @@ func TestLoaderFetchSurvivesAnAbandonedFetch(t *testing.T) {
 	assert.ErrorIs(t, <-firstErr, context.Canceled)
 	close(release)
 	assert.NoError(t, <-secondErr)
+}
+
+// With the network allowed but no HTTPClient given, the default client
+// refuses loopback and private addresses before dialling, so a document's
+// author cannot point the loader at internal services.
+func TestLoaderDefaultClientRefusesPrivateAddresses(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		_, _ = w.Write([]byte(`{"@context":{}}`))
+	}))
+	defer srv.Close()
+
+	l := &jsonld.Loader{InsecureAllowNetwork: true}
+	_, err := l.LoadDocument(srv.URL + "/context.jsonld")
+	require.Error(t, err)
+	require.ErrorIs(t, err, safehttp.ErrPrivateAddress)
+	assert.Zero(t, hits.Load(), "the loopback server must not be reached")
 }
