@@ -13,11 +13,10 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-
-	"github.com/starling-fed/starling/internal/safehttp"
 	"github.com/stretchr/testify/require"
 
 	"github.com/starling-fed/starling/activitypub/jsonld"
+	"github.com/starling-fed/starling/internal/safehttp"
 )
 
 // recordingTransport records every request and answers none of them.
