@@ -21,6 +21,10 @@ const (
 	DefaultMaxBodyBytes = 1 << 20 // 1 MiB
 	DefaultTimeout      = 30 * time.Second
 	DefaultDialTimeout  = 10 * time.Second
+
+	// MaxHeaderBytes caps a response's header block. net/http's own
+	// default is 10 MiB; real servers and their proxies send a few KiB.
+	MaxHeaderBytes = 64 << 10
 )
 
 // Resolver looks up the addresses of a host name. *net.Resolver satisfies
@@ -117,16 +121,17 @@ func New(cfg Config) (*http.Client, error) {
 		tlsConfig = cfg.TLSConfig.Clone()
 	}
 	base := &http.Transport{
-		Proxy:                 nil, // a proxy would dial addresses we never checked
-		DialContext:           g.dial,
-		TLSClientConfig:       tlsConfig,
-		ForceAttemptHTTP2:     true,
-		MaxIdleConns:          100,
-		MaxIdleConnsPerHost:   4,
-		IdleConnTimeout:       90 * time.Second,
-		TLSHandshakeTimeout:   10 * time.Second,
-		ResponseHeaderTimeout: 20 * time.Second,
-		ExpectContinueTimeout: time.Second,
+		Proxy:                  nil, // a proxy would dial addresses we never checked
+		DialContext:            g.dial,
+		TLSClientConfig:        tlsConfig,
+		ForceAttemptHTTP2:      true,
+		MaxIdleConns:           100,
+		MaxIdleConnsPerHost:    4,
+		IdleConnTimeout:        90 * time.Second,
+		TLSHandshakeTimeout:    10 * time.Second,
+		ResponseHeaderTimeout:  20 * time.Second,
+		MaxResponseHeaderBytes: MaxHeaderBytes,
+		ExpectContinueTimeout:  time.Second,
 	}
 	timeout := cfg.Timeout
 	switch {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -379,6 +380,32 @@ func TestBodyCap(t *testing.T) {
 	body, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
 	assert.Len(t, body, 1000)
+}
+
+func TestHeaderCap(t *testing.T) {
+	// The body cap means little if a server may send megabytes of
+	// headers instead.
+	mux := http.NewServeMux()
+	mux.HandleFunc("/big", func(w http.ResponseWriter, r *http.Request) {
+		for i := range 40 {
+			w.Header().Set(fmt.Sprintf("X-Filler-%d", i), strings.Repeat("a", 4000))
+		}
+	})
+	mux.HandleFunc("/normal", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Security-Policy", strings.Repeat("a", 8000))
+	})
+	srv := httptest.NewUnstartedServer(mux)
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the client hangs up on purpose
+	srv.Start()
+	defer srv.Close()
+	c, err := New(Config{InsecureAllowHTTP: true, InsecureAllowPrivateAddresses: true})
+	require.NoError(t, err)
+	_, err = get(t, c, srv.URL+"/big")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "header")
+	resp, err := get(t, c, srv.URL+"/normal")
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
 }
 
 func TestSlowServerHonoursContext(t *testing.T) {

@@ -15,7 +15,8 @@
 //
 // The zero [Config] is the production setting: HTTPS only, public addresses
 // only, at most [DefaultMaxRedirects] redirects, bodies capped at
-// [DefaultMaxBodyBytes], and a [DefaultTimeout] for the whole exchange.
+// [DefaultMaxBodyBytes], headers at [MaxHeaderBytes], and a
+// [DefaultTimeout] for the whole exchange.
 //
 // # Fetching a document
 //
