@@ -31,11 +31,14 @@
 // concurrent use.
 //
 // [SignRFC9421] adds Signature-Input and Signature headers covering
-// "@method", "@target-uri" and "date", and "content-digest" (set from the
-// body) for a request with a body; [RFC9421Options] chooses other
-// components, a label, expiry, nonce or tag. [SignResponseRFC9421] signs a
+// "@method", "@target-uri" and "date", and for a request with a body
+// "content-digest" (set from the body) and "content-type" when present;
+// [RFC9421Options] chooses other components, a label, expiry, nonce or tag. [SignResponseRFC9421] signs a
 // response. All five RFC 9421 algorithms are supported: rsa-v1_5-sha256,
 // rsa-pss-sha512, ecdsa-p256-sha256, ed25519 and hmac-sha256.
+//
+// [DigestHeader] and [ContentDigest] compute the body digests the two
+// families sign; [VerifyDigest] and [VerifyContentDigest] check them.
 //
 // Most hosts never call these directly: [Transport] calls them for every
 // request it sends, GETs included, as servers with authorized fetch require.
