@@ -82,7 +82,7 @@ func ExampleVerifier_Middleware() {
 	fmt.Println(resp.Status)
 
 	// An unsigned one.
-	resp, err = http.Post(srv.URL+"/users/bob/inbox", "application/activity+json", strings.NewReader(`{"type":"Like"}`))
+	resp, err = srv.Client().Post(srv.URL+"/users/bob/inbox", "application/activity+json", strings.NewReader(`{"type":"Like"}`))
 	if err != nil {
 		fmt.Println(err)
 		return
