@@ -71,7 +71,8 @@ func ExampleVerifier_Middleware() {
 
 	// A signed delivery, sent through a signing Transport.
 	client := &http.Client{Transport: &httpsig.Transport{
-		Key: httpsig.SigningKey{KeyID: "https://a.example/users/alice#main-key", Key: exampleKey()},
+		Base: srv.Client().Transport,
+		Key:  httpsig.SigningKey{KeyID: "https://a.example/users/alice#main-key", Key: exampleKey()},
 	}}
 	resp, err := client.Post(srv.URL+"/users/bob/inbox", "application/activity+json", strings.NewReader(`{"type":"Like"}`))
 	if err != nil {
@@ -119,7 +120,10 @@ func ExampleTransport() {
 	}))
 	defer srv.Close()
 
-	tr := &httpsig.Transport{Key: httpsig.SigningKey{KeyID: "https://a.example/users/alice#main-key", Key: exampleKey()}}
+	tr := &httpsig.Transport{
+		Base: srv.Client().Transport,
+		Key:  httpsig.SigningKey{KeyID: "https://a.example/users/alice#main-key", Key: exampleKey()},
+	}
 	client := &http.Client{Transport: tr}
 	for range 2 {
 		resp, err := client.Get(srv.URL + "/users/bob")
