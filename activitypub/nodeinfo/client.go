@@ -133,9 +133,10 @@ func (c *Client) maxBody() int64 {
 // (https://host/.well-known/nodeinfo) and fetches the highest schema
 // version this package reads (2.1, then 2.0). host is a host name with an
 // optional port, such as "example.com" or "example.com:8443". The
-// document is decoded leniently (see [Document.UnmarshalJSON]) but must
-// carry the version it was linked as, or none it cannot read, and a
-// software name.
+// document is decoded leniently (see [Document.UnmarshalJSON]): it must
+// name its software, and its version, if it states one, must be 2.0 or
+// 2.1, though not necessarily the one it was linked as; a document that
+// states none gets the linked version.
 func (c *Client) Fetch(ctx context.Context, host string) (*Document, error) {
 	scheme := "https"
 	if c.InsecureAllowHTTP {
@@ -180,7 +181,13 @@ func (c *Client) Fetch(ctx context.Context, host string) (*Document, error) {
 	if err := json.Unmarshal(body, &doc); err != nil {
 		return nil, &Error{URL: docURL.String(), Status: http.StatusOK, Err: fmt.Errorf("%w: document: %v", ErrBadResponse, err)}
 	}
-	if doc.Version != version {
+	switch doc.Version {
+	case Version20, Version21:
+		// Servers link a document under one version and label it with
+		// the other often enough that peers read it regardless; so do we.
+	case "":
+		doc.Version = version
+	default:
 		return nil, &Error{URL: docURL.String(), Status: http.StatusOK, Err: fmt.Errorf("%w: linked as %s, says version %q", ErrBadResponse, version, doc.Version)}
 	}
 	if doc.Software.Name == "" {

@@ -129,6 +129,29 @@ func TestClientFetch(t *testing.T) {
 	}
 }
 
+func TestClientFetchVersionLabels(t *testing.T) {
+	// Peers read a document whatever 2.x version it states; a missing
+	// version is the one it was linked as.
+	p := newPeers(t)
+	for host, doc := range map[string]string{
+		"says20.example.com":   `{"version":"2.0","software":{"name":"x","version":"1"}}`,
+		"saysnone.example.com": `{"software":{"name":"x","version":"1"}}`,
+		"says21.example.com":   `{"version":"2.1","software":{"name":"x","version":"1"}}`,
+	} {
+		mux := http.NewServeMux()
+		mux.Handle("GET /.well-known/nodeinfo", discovery(`{"rel":"http://nodeinfo.diaspora.software/ns/schema/2.1","href":"/doc"}`))
+		mux.Handle("GET /doc", body("application/json", doc))
+		p.serve(host, mux)
+	}
+	c := p.client(t)
+	for host, want := range map[string]string{"says20.example.com": Version20, "saysnone.example.com": Version21, "says21.example.com": Version21} {
+		got, err := c.Fetch(t.Context(), host)
+		require.NoError(t, err, host)
+		assert.Equal(t, want, got.Version, host)
+		assert.Equal(t, "x", got.Software.Name)
+	}
+}
+
 func TestClientFetchHostile(t *testing.T) {
 	p := newPeers(t)
 	p.serve("missing.example.com", http.NotFoundHandler())
@@ -147,7 +170,7 @@ func TestClientFetchHostile(t *testing.T) {
 
 	wrong := http.NewServeMux()
 	wrong.Handle("GET /.well-known/nodeinfo", discovery(`{"rel":"http://nodeinfo.diaspora.software/ns/schema/2.1","href":"https://wrong.example.com/doc"}`))
-	wrong.Handle("GET /doc", body("application/json", `{"version":"2.0","software":{"name":"x","version":"1"}}`))
+	wrong.Handle("GET /doc", body("application/json", `{"version":"3.0","software":{"name":"x","version":"1"}}`))
 	p.serve("wrong.example.com", wrong)
 
 	textdoc := http.NewServeMux()
