@@ -21,17 +21,6 @@ func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) store.Store { return open(t) })
 }
 
-func TestCloseClosesNotifiers(t *testing.T) {
-	s := memory.New()
-	ch := s.NotifyJobs(t.Context())
-	require.NoError(t, s.Close())
-	_, open := <-ch
-	require.False(t, open)
-	_, open = <-s.NotifyJobs(t.Context())
-	require.False(t, open, "NotifyJobs after Close returns a closed channel")
-	require.NoError(t, s.Close(), "Close is idempotent")
-}
-
 func BenchmarkEnqueue10k(b *testing.B)      { storetest.BenchEnqueue(b, open) }
 func BenchmarkClaimComplete(b *testing.B)   { storetest.BenchClaimComplete(b, open) }
 func BenchmarkClaimBacklog(b *testing.B)    { storetest.BenchClaimBacklog(b, open) }

@@ -80,7 +80,6 @@ func TestRequeueReentersOrdering(t *testing.T) {
 	s := memory.New()
 	defer s.Close()
 	ctx := t.Context()
-	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	in := "https://a.example/inbox"
 	for _, id := range []string{"create", "delete"} {
 		_, err := s.Enqueue(ctx, store.Batch{ActivityID: "https://local.example/" + id, Activity: []byte(`{}`),
