@@ -399,3 +399,33 @@ func TestVerifyRFC9421Scheme(t *testing.T) {
 	_, err = VerifyRFC9421(context.Background(), received(), []byte(testBody), f.resolver(), policy)
 	require.NoError(t, err)
 }
+
+// TestRFC9421HostAndContentLength covers "host" and "content-length", which
+// net/http keeps out of the header map on the client (it writes them from
+// Request.Host and Request.ContentLength) and, for Host, on the server.
+func TestRFC9421HostAndContentLength(t *testing.T) {
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	require.NoError(t, err)
+	results := make(chan error, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		_, err := VerifyRFC9421(r.Context(), r, body, edResolver(priv), RFC9421Policy{
+			RequiredComponents: []string{"@method", "@target-uri", "host", "content-length"},
+		})
+		results <- err
+	}))
+	defer srv.Close()
+	for _, method := range []string{http.MethodPost, http.MethodPut} {
+		for _, body := range []string{testBody, ""} {
+			req, err := http.NewRequest(method, srv.URL+"/inbox", strings.NewReader(body))
+			require.NoError(t, err)
+			require.NoError(t, SignRFC9421(req, []byte(body), SigningKey{KeyID: testKeyID, Key: priv}, RFC9421Options{
+				Components: []string{"@method", "@target-uri", "host", "content-length", "content-digest"},
+			}))
+			resp, err := srv.Client().Do(req)
+			require.NoError(t, err)
+			resp.Body.Close()
+			require.NoError(t, <-results, "%s with %d bytes", method, len(body))
+		}
+	}
+}
