@@ -26,6 +26,8 @@ func (s JobState) Valid() bool { return s == JobPending || s == JobLeased || s =
 // Job is one delivery of one activity to one inbox.
 type Job struct {
 	// ID is assigned by the store, positive and increasing in enqueue order.
+	// IDs are never reused, not even after the queue empties, since a
+	// stale worker names its lease by ID and Attempts.
 	ID int64
 	// ActivityID is the id of the activity delivered.
 	ActivityID string

@@ -155,6 +155,17 @@ var queueRules = []rule{
 		assert.ErrorIs(t, s.Retry(ctx(t), jobs[0], t0, "x"), store.ErrLeaseLost, "retrying a completed job")
 		assert.Empty(t, claim(t, s, at(time.Hour), time.Minute, 10))
 	}},
+	{"job ids increase and are never reused", func(t *testing.T, s store.Store) {
+		var last int64
+		for i := range 3 {
+			enqueue(t, s, batch(iri(alice, "/activities/%d", i), "https://a.example/inbox"))
+			jobs := claim(t, s, t0, time.Minute, 1)
+			require.Len(t, jobs, 1)
+			assert.Greater(t, jobs[0].ID, last, "a job enqueued after the queue emptied got an old id")
+			last = jobs[0].ID
+			require.NoError(t, s.Complete(ctx(t), jobs[0]))
+		}
+	}},
 	{"ending a lease that is not the current one is ErrLeaseLost", func(t *testing.T, s store.Store) {
 		enqueue(t, s, batch(alice+"/activities/1", "https://a.example/inbox"))
 		jobs := claim(t, s, t0, time.Minute, 1)
