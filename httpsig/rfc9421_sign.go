@@ -86,6 +86,12 @@ func SignRFC9421(req *http.Request, body []byte, key SigningKey, opts RFC9421Opt
 // SignResponseRFC9421 signs resp with RFC 9421 HTTP Message Signatures, as
 // [SignRFC9421] signs a request. Components with the req parameter (e.g.
 // `@method;req`) are taken from resp.Request.
+//
+// A handler can sign what it is about to send by describing it, before
+// calling WriteHeader:
+//
+//	resp := &http.Response{StatusCode: http.StatusOK, Header: w.Header(), Request: r}
+//	err := httpsig.SignResponseRFC9421(resp, body, key, opts) // sets headers on w
 func SignResponseRFC9421(resp *http.Response, body []byte, key SigningKey, opts RFC9421Options) error {
 	if resp.Header == nil {
 		resp.Header = http.Header{}
