@@ -3,6 +3,7 @@ package httpsig
 import (
 	"container/list"
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -20,7 +21,8 @@ type Refresher interface {
 
 // CachingResolver caches the keys another [KeyResolver] finds. It is safe
 // for concurrent use; concurrent lookups of one key id share one fetch.
-// Failures are not cached. The zero value is not usable: set Resolver.
+// Failures are not cached unless NegativeTTL says so. The zero value is not
+// usable: set Resolver.
 type CachingResolver struct {
 	// Resolver fetches keys missing from the cache. Required.
 	Resolver KeyResolver
@@ -33,6 +35,12 @@ type CachingResolver struct {
 	// of bad signatures cannot turn into a flood of fetches. If zero,
 	// 1 minute.
 	MinRefresh time.Duration
+
+	// NegativeTTL, if positive, caches for this long the answer that a key
+	// does not exist (an error wrapping ErrUnknownKey), so a burst of
+	// requests signed by a deleted actor costs one fetch. Other errors are
+	// never cached. If zero, unknown keys are asked for every time.
+	NegativeTTL time.Duration
 
 	// MaxEntries bounds the cache; the least recently used key goes first.
 	// If zero, 10000.
@@ -55,6 +63,7 @@ var (
 type cacheEntry struct {
 	keyID   string
 	key     VerificationKey
+	err     error // set for a cached "unknown key"; key is then empty
 	fetched time.Time
 }
 
@@ -70,7 +79,13 @@ func (c *CachingResolver) ResolveKey(ctx context.Context, keyID string) (*Verifi
 	c.mu.Lock()
 	if e, ok := c.entries[keyID]; ok {
 		ce := e.Value.(*cacheEntry)
-		if c.now().Sub(ce.fetched) < orDuration(c.TTL, time.Hour) {
+		if ce.err != nil && c.now().Sub(ce.fetched) < c.NegativeTTL {
+			c.lru.MoveToFront(e)
+			err := ce.err
+			c.mu.Unlock()
+			return nil, err
+		}
+		if ce.err == nil && c.now().Sub(ce.fetched) < orDuration(c.TTL, time.Hour) {
 			c.lru.MoveToFront(e)
 			k := ce.key
 			c.mu.Unlock()
@@ -87,7 +102,7 @@ func (c *CachingResolver) RefreshKey(ctx context.Context, keyID string) (*Verifi
 	c.mu.Lock()
 	if e, ok := c.entries[keyID]; ok {
 		ce := e.Value.(*cacheEntry)
-		if c.now().Sub(ce.fetched) < orDuration(c.MinRefresh, time.Minute) {
+		if ce.err == nil && c.now().Sub(ce.fetched) < orDuration(c.MinRefresh, time.Minute) {
 			k := ce.key
 			c.mu.Unlock()
 			return &k, nil
@@ -145,9 +160,12 @@ func (c *CachingResolver) fetch(ctx context.Context, keyID string) (*Verificatio
 	delete(c.inflight, keyID)
 	if err == nil {
 		call.key = key
-		c.store(keyID, *key)
+		c.store(keyID, *key, nil)
 	} else {
 		call.err = err
+		if c.NegativeTTL > 0 && errors.Is(err, ErrUnknownKey) {
+			c.store(keyID, VerificationKey{}, err)
+		}
 	}
 	c.mu.Unlock()
 	close(call.done)
@@ -158,19 +176,19 @@ func (c *CachingResolver) fetch(ctx context.Context, keyID string) (*Verificatio
 	return &k, nil
 }
 
-// store caches key; c.mu is held.
-func (c *CachingResolver) store(keyID string, key VerificationKey) {
+// store caches key, or err for an unknown key; c.mu is held.
+func (c *CachingResolver) store(keyID string, key VerificationKey, err error) {
 	if c.entries == nil {
 		c.entries = make(map[string]*list.Element)
 		c.lru = list.New()
 	}
 	if e, ok := c.entries[keyID]; ok {
 		ce := e.Value.(*cacheEntry)
-		ce.key, ce.fetched = key, c.now()
+		ce.key, ce.err, ce.fetched = key, err, c.now()
 		c.lru.MoveToFront(e)
 		return
 	}
-	c.entries[keyID] = c.lru.PushFront(&cacheEntry{keyID: keyID, key: key, fetched: c.now()})
+	c.entries[keyID] = c.lru.PushFront(&cacheEntry{keyID: keyID, key: key, err: err, fetched: c.now()})
 	max := c.MaxEntries
 	if max <= 0 {
 		max = 10000

@@ -165,3 +165,47 @@ func TestCachingResolverSharesFetches(t *testing.T) {
 	_, err = (&CachingResolver{}).ResolveKey(context.Background(), "a")
 	require.ErrorIs(t, err, ErrUnknownKey)
 }
+
+func TestCachingResolverNegativeTTL(t *testing.T) {
+	ctx := context.Background()
+	k1, _ := genEd25519(t)
+	up := &countingResolver{keys: map[string]ed25519.PublicKey{}}
+	now := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	c := &CachingResolver{Resolver: up, NegativeTTL: time.Minute, Now: func() time.Time { return now }}
+
+	for range 3 {
+		_, err := c.ResolveKey(ctx, "gone")
+		require.ErrorIs(t, err, ErrUnknownKey)
+	}
+	assert.EqualValues(t, 1, up.fetches.Load(), "one fetch for a burst from a deleted actor")
+
+	// Refresh asks again; so does a lookup once NegativeTTL has passed.
+	up.set("gone", k1)
+	got, err := c.RefreshKey(ctx, "gone")
+	require.NoError(t, err)
+	assert.Equal(t, k1, got.Key)
+	c.Forget("gone")
+	up.mu.Lock()
+	delete(up.keys, "gone")
+	up.mu.Unlock()
+	_, err = c.ResolveKey(ctx, "gone")
+	require.ErrorIs(t, err, ErrUnknownKey)
+	now = now.Add(2 * time.Minute)
+	up.set("gone", k1)
+	got, err = c.ResolveKey(ctx, "gone")
+	require.NoError(t, err)
+	assert.Equal(t, k1, got.Key)
+
+	// Other failures are never cached.
+	boom := errors.New("connection refused")
+	var calls int
+	c2 := &CachingResolver{NegativeTTL: time.Hour, Resolver: KeyResolverFunc(func(context.Context, string) (*VerificationKey, error) {
+		calls++
+		return nil, boom
+	})}
+	for range 2 {
+		_, err := c2.ResolveKey(ctx, "k")
+		require.ErrorIs(t, err, boom)
+	}
+	assert.Equal(t, 2, calls)
+}
