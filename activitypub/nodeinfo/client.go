@@ -147,7 +147,7 @@ func (c *Client) Fetch(ctx context.Context, host string) (*Document, error) {
 		return nil, fmt.Errorf("%w: %q", ErrInvalidHost, host)
 	}
 	discovery := u.String()
-	body, err := c.get(ctx, discovery, "application/json", webfinger.MediaTypeJRD)
+	body, final, err := c.get(ctx, discovery, "application/json", webfinger.MediaTypeJRD)
 	if err != nil {
 		var e *Error
 		if errors.As(err, &e) && (e.Status == http.StatusNotFound || e.Status == http.StatusBadRequest) {
@@ -157,20 +157,26 @@ func (c *Client) Fetch(ctx context.Context, host string) (*Document, error) {
 	}
 	jrd, err := webfinger.DecodeJRD(body)
 	if err != nil {
-		return nil, &Error{URL: discovery, Status: http.StatusOK, Err: fmt.Errorf("%w: discovery: %v", ErrBadResponse, err)}
+		return nil, &Error{URL: final, Status: http.StatusOK, Err: fmt.Errorf("%w: discovery: %v", ErrBadResponse, err)}
 	}
 	version, href := pick(jrd)
 	if href == "" {
-		return nil, &Error{URL: discovery, Status: http.StatusOK, Err: ErrUnsupported}
+		return nil, &Error{URL: final, Status: http.StatusOK, Err: ErrUnsupported}
 	}
-	docURL, err := u.Parse(href)
+	// A relative link is relative to where discovery was found, which
+	// after a redirect is not the host asked.
+	base, err := url.Parse(final)
 	if err != nil {
-		return nil, &Error{URL: discovery, Status: http.StatusOK, Err: fmt.Errorf("%w: bad link %q", ErrBadResponse, href)}
+		return nil, &Error{URL: final, Status: http.StatusOK, Err: fmt.Errorf("%w: %v", ErrBadResponse, err)}
+	}
+	docURL, err := base.Parse(href)
+	if err != nil {
+		return nil, &Error{URL: final, Status: http.StatusOK, Err: fmt.Errorf("%w: bad link %q", ErrBadResponse, href)}
 	}
 	if err := safehttp.CheckURL(docURL, c.InsecureAllowHTTP); err != nil {
 		return nil, &Error{URL: docURL.String(), Err: err}
 	}
-	body, err = c.get(ctx, docURL.String(), "application/json")
+	body, _, err = c.get(ctx, docURL.String(), "application/json")
 	if err != nil {
 		return nil, err
 	}
@@ -211,11 +217,12 @@ func pick(jrd *webfinger.JRD) (version, href string) {
 
 // get fetches rawURL through [safehttp.Fetch], which follows up to
 // MaxRedirects redirects and checks each hop, and returns the body of a
-// 200 response whose media type is one of accept.
-func (c *Client) get(ctx context.Context, rawURL string, accept ...string) ([]byte, error) {
+// 200 response whose media type is one of accept, and the URL it came
+// from.
+func (c *Client) get(ctx context.Context, rawURL string, accept ...string) ([]byte, string, error) {
 	hc, err := c.httpClient()
 	if err != nil {
-		return nil, &Error{URL: rawURL, Err: err}
+		return nil, rawURL, &Error{URL: rawURL, Err: err}
 	}
 	maxRedirects := c.MaxRedirects
 	if maxRedirects == 0 {
@@ -237,7 +244,7 @@ func (c *Client) get(ctx context.Context, rawURL string, accept ...string) ([]by
 		if errors.Is(reason, safehttp.ErrStatus) || errors.Is(reason, safehttp.ErrContentType) || errors.Is(reason, safehttp.ErrBadRedirect) {
 			reason = fmt.Errorf("%w: %w", ErrBadResponse, reason)
 		}
-		return nil, &Error{URL: fe.URL, Status: fe.Status, Err: reason}
+		return nil, final, &Error{URL: fe.URL, Status: fe.Status, Err: reason}
 	}
-	return body, err
+	return body, final, err
 }

@@ -103,6 +103,14 @@ func TestClientFetch(t *testing.T) {
 	// Documents on another host, reached through a redirect.
 	p.serve("split.example.com", http.RedirectHandler("https://both.example.com/.well-known/nodeinfo", http.StatusMovedPermanently))
 
+	// The same with a relative link, which is relative to the host that
+	// answered discovery, not to the one asked.
+	relative := http.NewServeMux()
+	relative.Handle("GET /.well-known/nodeinfo", discovery(`{"rel":"http://nodeinfo.diaspora.software/ns/schema/2.1","href":"/ni/2.1"}`))
+	relative.Handle("GET /ni/", &Handler{Document: figures(doc, nil), Path: "/ni/"})
+	p.serve("relative.example.com", relative)
+	p.serve("delegating.example.com", http.RedirectHandler("https://relative.example.com/.well-known/nodeinfo", http.StatusFound))
+
 	tests := []struct {
 		host    string
 		version string
@@ -110,6 +118,7 @@ func TestClientFetch(t *testing.T) {
 		{"both.example.com", Version21},
 		{"only20.example.com", Version20},
 		{"split.example.com", Version21},
+		{"delegating.example.com", Version21},
 	}
 	c := p.client(t)
 	for _, tt := range tests {
