@@ -212,6 +212,9 @@ type message struct {
 // requestMessage describes r. scheme is used when r.URL is not absolute.
 func requestMessage(r *http.Request, scheme string) *message {
 	m := &message{method: r.Method, url: r.URL, header: r.Header, contentLength: r.ContentLength, scheme: scheme}
+	if m.method == "" {
+		m.method = http.MethodGet // as net/http sends it
+	}
 	if m.url == nil {
 		m.url = &url.URL{Path: "/"}
 	}

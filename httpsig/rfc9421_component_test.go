@@ -132,8 +132,8 @@ func TestRFC9421DerivedComponents(t *testing.T) {
 		assert.ErrorIs(t, err, want, spec)
 	}
 
-	noQuery := requestMessage(httptestRequest(t, "GET", "https://example.com"), "")
-	for spec, want := range map[string]string{"@path": "/", "@query": "?", "@request-target": "/"} {
+	noQuery := requestMessage(httptestRequest(t, "", "https://example.com"), "")
+	for spec, want := range map[string]string{"@path": "/", "@query": "?", "@request-target": "/", "@method": "GET"} {
 		c, _ := parseComponent(spec)
 		got, err := noQuery.value(c)
 		require.NoError(t, err)
