@@ -49,7 +49,8 @@ type Client struct {
 	// system roots are trusted.
 	TLSConfig *tls.Config
 
-	// MaxBodyBytes caps a response body. If zero, DefaultMaxBodyBytes.
+	// MaxBodyBytes caps a response body. If zero or negative,
+	// DefaultMaxBodyBytes: the cap cannot be turned off.
 	MaxBodyBytes int64
 
 	// MaxRedirects caps the redirects followed per request. If zero,

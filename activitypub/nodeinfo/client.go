@@ -89,7 +89,8 @@ type Client struct {
 	// TLSConfig is used when HTTPClient is nil. If nil, system roots.
 	TLSConfig *tls.Config
 
-	// MaxBodyBytes caps each body. If zero, DefaultMaxBodyBytes.
+	// MaxBodyBytes caps each body. If zero or negative,
+	// DefaultMaxBodyBytes: the cap cannot be turned off.
 	MaxBodyBytes int64
 
 	// MaxRedirects caps the redirects followed per request, each checked
