@@ -83,6 +83,10 @@ type RFC9421Policy struct {
 // a [*VerifyError] wrapping one of the package's sentinels (a resolver's own
 // error is wrapped too); a request without Signature-Input fails with
 // ErrNoSignature.
+//
+// The time window bounds replays but does not stop them: a captured request
+// verifies again until it expires. Hosts that must refuse repeats record
+// what they accepted (an inbox drops activities whose id it has seen).
 func VerifyRFC9421(ctx context.Context, req *http.Request, body []byte, resolver KeyResolver, policy RFC9421Policy) (*Verified, error) {
 	return verifyMessage(ctx, requestMessage(req, policy.scheme(req)), body, resolver, &policy)
 }
