@@ -91,16 +91,27 @@ func (s alwaysCreatedFollow) PutFollow(ctx context.Context, f store.Follow) (boo
 	return err == nil, err
 }
 
+// nonAtomicTx claims to be a Transactor but runs fn straight on the store,
+// so nothing is rolled back.
+type nonAtomicTx struct{ store.Store }
+
+func (s nonAtomicTx) InTx(ctx context.Context, fn func(ctx context.Context, tx store.Store) error) error {
+	return fn(ctx, s.Store)
+}
+
 var broken = map[string]struct {
 	wrap     func(store.Store) store.Store
 	group    string
 	wantFail string
+	wantPass string
 }{
-	"seen":   {func(s store.Store) store.Store { return alwaysFirstSeen{s} }, "Seen", "Seen/racing_MarkSeen_of_one_id:_exactly_one_wins"},
-	"claim":  {func(s store.Store) store.Store { return leakyClaim{s} }, "Queue", "Queue/a_leased_job_is_not_claimed_again_until_its_lease_expires"},
-	"cursor": {func(s store.Store) store.Store { return lenientCursor{s} }, "Collections", "Collections/tampered_or_foreign_cursors_are_ErrInvalidCursor"},
-	"gone":   {func(s store.Store) store.Store { return silentTombstone{s} }, "Objects", "Objects/DeleteObject_leaves_a_Tombstone_that_GetObject_returns_with_ErrGone"},
-	"follow": {func(s store.Store) store.Store { return alwaysCreatedFollow{s} }, "Follows", "Follows/racing_PutFollow_of_one_pair:_exactly_one_created,_one_record"},
+	"seen":   {func(s store.Store) store.Store { return alwaysFirstSeen{s} }, "Seen", "Seen/racing_MarkSeen_of_one_id:_exactly_one_wins", ""},
+	"claim":  {func(s store.Store) store.Store { return leakyClaim{s} }, "Queue", "Queue/a_leased_job_is_not_claimed_again_until_its_lease_expires", ""},
+	"cursor": {func(s store.Store) store.Store { return lenientCursor{s} }, "Collections", "Collections/tampered_or_foreign_cursors_are_ErrInvalidCursor", ""},
+	"gone":   {func(s store.Store) store.Store { return silentTombstone{s} }, "Objects", "Objects/DeleteObject_leaves_a_Tombstone_that_GetObject_returns_with_ErrGone", ""},
+	"follow": {func(s store.Store) store.Store { return alwaysCreatedFollow{s} }, "Follows", "Follows/racing_PutFollow_of_one_pair:_exactly_one_created,_one_record", ""},
+	"tx": {func(s store.Store) store.Store { return nonAtomicTx{s} }, "Optional",
+		"Optional/Transactor_keeps_nothing_when_fn_fails_or_panics", "Optional/Transactor_commits_when_fn_succeeds"},
 }
 
 const brokenEnv = "STORETEST_BROKEN_STORE"
@@ -131,6 +142,9 @@ func TestSuiteNamesBrokenRules(t *testing.T) {
 			out, err := cmd.CombinedOutput()
 			require.Error(t, err, "the suite passed a store that breaks a rule:\n%s", out)
 			assert.Contains(t, string(out), "--- FAIL: TestBrokenStore/"+b.wantFail, "the failure names the rule")
+			if b.wantPass != "" {
+				assert.Contains(t, string(out), "--- PASS: TestBrokenStore/"+b.wantPass, "a rule the store keeps passes")
+			}
 		})
 	}
 }
