@@ -40,32 +40,28 @@ func validateFollow(f store.Follow) error {
 	return nil
 }
 
-// PutFollow implements [store.Follows].
+// PutFollow implements [store.Follows]. The insert is tried first, as new
+// follows are the common case; an activity id held by another pair
+// violates its unique index and reports ErrConflict.
 func (s *Store) PutFollow(ctx context.Context, f store.Follow) (bool, error) {
 	if err := validateFollow(f); err != nil {
 		return false, err
 	}
 	var created bool
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM follows WHERE activity_id = ?
-			AND NOT (follower = ? AND followee = ?)`, f.ActivityID, f.Follower, f.Followee).Scan(&n); err != nil {
+	err := s.write(ctx, func(tx querier) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO follows (follower, followee, activity_id, state, inbox, shared_inbox, created)
+			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (follower, followee) DO NOTHING`,
+			f.Follower, f.Followee, f.ActivityID, string(f.State), f.Inbox, f.SharedInbox, micros(f.Created))
+		if err != nil {
 			return wrapErr("put follow", err)
 		}
-		if n > 0 {
-			return fmt.Errorf("sqlite: put follow: %w: activity %s belongs to another follow", store.ErrConflict, f.ActivityID)
-		}
-		var seq int64
-		err := tx.QueryRowContext(ctx, `SELECT seq FROM follows WHERE follower = ? AND followee = ?`, f.Follower, f.Followee).Scan(&seq)
-		switch {
-		case err == sql.ErrNoRows:
+		if n, _ := res.RowsAffected(); n == 1 {
 			created = true
-			_, err = tx.ExecContext(ctx, `INSERT INTO follows (follower, followee, activity_id, state, inbox, shared_inbox, created)
-				VALUES (?, ?, ?, ?, ?, ?, ?)`, f.Follower, f.Followee, f.ActivityID, string(f.State), f.Inbox, f.SharedInbox, micros(f.Created))
-		case err == nil:
-			_, err = tx.ExecContext(ctx, `UPDATE follows SET activity_id = ?, state = ?, inbox = ?, shared_inbox = ?
-				WHERE seq = ?`, f.ActivityID, string(f.State), f.Inbox, f.SharedInbox, seq)
+			return nil
 		}
+		_, err = tx.ExecContext(ctx, `UPDATE follows SET activity_id = ?, state = ?, inbox = ?, shared_inbox = ?
+			WHERE follower = ? AND followee = ?`,
+			f.ActivityID, string(f.State), f.Inbox, f.SharedInbox, f.Follower, f.Followee)
 		if err != nil {
 			return wrapErr("put follow", err)
 		}
@@ -108,7 +104,7 @@ func (s *Store) SetFollowState(ctx context.Context, follower, followee string, s
 	if !state.Valid() {
 		return fmt.Errorf("%w: follow state %q", store.ErrInvalid, state)
 	}
-	return s.write(ctx, func(tx *sql.Tx) error {
+	return s.write(ctx, func(tx querier) error {
 		res, err := tx.ExecContext(ctx, `UPDATE follows SET state = ? WHERE follower = ? AND followee = ?`,
 			string(state), follower, followee)
 		if err != nil {
@@ -127,7 +123,7 @@ func (s *Store) DeleteFollow(ctx context.Context, follower, followee string) (bo
 		return false, err
 	}
 	var deleted bool
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx querier) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM follows WHERE follower = ? AND followee = ?`, follower, followee)
 		if err != nil {
 			return wrapErr("delete follow", err)

@@ -47,7 +47,7 @@ func validateKeyPair(k store.KeyPair) error {
 
 // insertCurrentKey stores k as the current key of its owner; the caller has
 // made sure there is none. A key id already in use is a conflict.
-func insertCurrentKey(ctx context.Context, tx *sql.Tx, k store.KeyPair) error {
+func insertCurrentKey(ctx context.Context, tx querier, k store.KeyPair) error {
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM actor_keys WHERE key_id = ?`, k.KeyID).Scan(&n); err != nil {
 		return err
@@ -86,7 +86,7 @@ func (s *Store) GetOrCreateKey(ctx context.Context, actorIRI, algorithm string, 
 		return store.KeyPair{}, err
 	}
 	var out store.KeyPair
-	err = s.write(ctx, func(tx *sql.Tx) error {
+	err = s.write(ctx, func(tx querier) error {
 		existing, err := scanKey(tx.QueryRowContext(ctx, `SELECT `+keyColumns+` FROM actor_keys
 			WHERE owner = ? AND algorithm = ? AND current = 1`, actorIRI, algorithm))
 		if err == nil {
@@ -128,7 +128,7 @@ func (s *Store) RotateKey(ctx context.Context, actorIRI string, next store.KeyPa
 	if err := validateKeyPair(next); err != nil {
 		return err
 	}
-	return s.write(ctx, func(tx *sql.Tx) error {
+	return s.write(ctx, func(tx querier) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM actor_keys WHERE key_id = ?`, next.KeyID).Scan(&n); err != nil {
 			return wrapErr("rotate key", err)

@@ -46,8 +46,8 @@ func (s *Store) migrate(ctx context.Context) error {
 		if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
 			return fmt.Errorf("sqlite: migration %d (%s): %w", m.Version, m.Name, err)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
-			m.Version, m.Name, s.now().UnixMicro()); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) 
+			VALUES (?, ?, CAST(unixepoch('subsec') * 1000000 AS INTEGER))`, m.Version, m.Name); err != nil {
 			return fmt.Errorf("sqlite: migration %d (%s): %w", m.Version, m.Name, err)
 		}
 		s.log.InfoContext(ctx, "applied schema migration", "version", m.Version, "name", m.Name)

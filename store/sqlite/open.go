@@ -44,10 +44,6 @@ type Config struct {
 
 	// Logger receives migration and maintenance messages. Nil discards them.
 	Logger *slog.Logger
-
-	// Now is the clock used for timestamps the store sets itself (such as
-	// when an activity was first seen). Nil means time.Now.
-	Now func() time.Time
 }
 
 // Store is a store backed by one SQLite database file. It is safe for
@@ -57,7 +53,6 @@ type Store struct {
 	path string
 	cfg  Config
 	log  *slog.Logger
-	now  func() time.Time
 
 	// w is the single writer connection; every transaction that writes goes
 	// through it, so writers queue in Go rather than spinning on SQLITE_BUSY.
@@ -65,9 +60,13 @@ type Store struct {
 	// r serves reads outside write transactions. For an in-memory database,
 	// which cannot be shared between connections, r is w.
 	r *sql.DB
+	// writer runs every write transaction outside InTx on w.
+	writer *groupWriter
+	// wc and rc cache prepared statements on w and r.
+	wc, rc *stmtCache
 	// tx is set on the Store handed to an InTx callback: every statement
 	// then runs in it.
-	tx *sql.Tx
+	tx querier
 	// closeOnce makes Close idempotent.
 	closeOnce *sync.Once
 }
@@ -92,12 +91,9 @@ func Open(ctx context.Context, path string, cfg Config) (*Store, error) {
 	if cfg.MaxReaders <= 0 {
 		cfg.MaxReaders = max(DefaultMaxReaders, runtime.GOMAXPROCS(0))
 	}
-	s := &Store{path: path, cfg: cfg, log: cfg.Logger, now: cfg.Now, closeOnce: new(sync.Once)}
+	s := &Store{path: path, cfg: cfg, log: cfg.Logger, closeOnce: new(sync.Once)}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
-	}
-	if s.now == nil {
-		s.now = time.Now
 	}
 
 	memory := path == ":memory:"
@@ -124,10 +120,15 @@ func Open(ctx context.Context, path string, cfg Config) (*Store, error) {
 		r.SetConnMaxIdleTime(0)
 		s.r = r
 	}
+	s.wc, s.rc = newStmtCache(s.w), newStmtCache(s.r)
+	if s.r == s.w {
+		s.rc = s.wc
+	}
 	if err := s.migrate(ctx); err != nil {
 		_ = s.Close()
 		return nil, err
 	}
+	s.writer = newGroupWriter(s.w, s.wc)
 	return s, nil
 }
 
@@ -155,6 +156,9 @@ func dsn(path string, cfg Config, reader, memory bool) string {
 	}
 	// Temporary b-trees for sorting stay in memory.
 	q.Add("_pragma", "temp_store(MEMORY)")
+	if !reader {
+		q.Add("_pragma", "wal_autocheckpoint(8000)")
+	}
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 }
 
@@ -166,8 +170,17 @@ func (s *Store) Close() error {
 	}
 	var err error
 	s.closeOnce.Do(func() {
+		if s.writer != nil {
+			s.writer.close()
+		}
+		if s.rc != nil && s.rc != s.wc {
+			err = s.rc.close()
+		}
+		if s.wc != nil {
+			err = errors.Join(err, s.wc.close())
+		}
 		if s.r != nil && s.r != s.w {
-			err = s.r.Close()
+			err = errors.Join(err, s.r.Close())
 		}
 		if s.w != nil {
 			err = errors.Join(err, s.w.Close())

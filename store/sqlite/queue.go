@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -42,8 +43,17 @@ func validateBatch(b store.Batch) (inboxes, hosts []string, err error) {
 	return inboxes, hosts, nil
 }
 
+// insertJobsSQL adds one job per [inbox, host] pair of a JSON array, in
+// array order, in one statement: the loop runs inside SQLite. ("WHERE
+// true" keeps ON CONFLICT from parsing as part of the SELECT's join.)
+const insertJobsSQL = `INSERT INTO jobs
+	(payload_id, inbox, host, sender, ordering_key, state, next_attempt, due, created)
+	SELECT ?1, t.value ->> 0, t.value ->> 1, ?3, ?4, 'pending', ?5, ?5, ?6
+	FROM json_each(?2) AS t WHERE true ORDER BY t.key
+	ON CONFLICT (payload_id, inbox) DO NOTHING`
+
 // Enqueue implements [store.Queue]: the payload row and every job are
-// written in one transaction with one prepared insert.
+// written in one transaction, the jobs by one statement.
 func (s *Store) Enqueue(ctx context.Context, b store.Batch) (int, error) {
 	inboxes, hosts, err := validateBatch(b)
 	if err != nil {
@@ -57,29 +67,27 @@ func (s *Store) Enqueue(ctx context.Context, b store.Batch) (int, error) {
 		first = b.NotBefore
 	}
 	added := 0
-	err = s.write(ctx, func(tx *sql.Tx) error {
+	err = s.write(ctx, func(tx querier) error {
 		payloadID, err := upsertPayload(ctx, tx, b.ActivityID, b.Activity)
 		if err != nil {
 			return err
 		}
-		stmt, err := tx.PrepareContext(ctx, `INSERT INTO jobs
-			(payload_id, inbox, host, sender, ordering_key, state, next_attempt, due, created)
-			VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?)
-			ON CONFLICT (payload_id, inbox) DO NOTHING`)
+		pairs := make([][2]string, len(inboxes))
+		for i := range inboxes {
+			pairs[i] = [2]string{inboxes[i], hosts[i]}
+		}
+		list, err := json.Marshal(pairs)
 		if err != nil {
 			return wrapErr("enqueue", err)
 		}
-		defer stmt.Close()
-		at, created := first.UnixMicro(), b.Now.UnixMicro()
-		for i, inbox := range inboxes {
-			res, err := stmt.ExecContext(ctx, payloadID, inbox, hosts[i], b.Sender, b.OrderingKey, at, at, created)
-			if err != nil {
-				return wrapErr("enqueue", err)
-			}
-			n, _ := res.RowsAffected()
-			added += int(n)
+		res, err := tx.ExecContext(ctx, insertJobsSQL, payloadID, string(list), b.Sender, b.OrderingKey,
+			first.UnixMicro(), b.Now.UnixMicro())
+		if err != nil {
+			return wrapErr("enqueue", err)
 		}
-		return nil
+		n, err := res.RowsAffected()
+		added = int(n)
+		return err
 	})
 	if err != nil {
 		return 0, err
@@ -89,7 +97,7 @@ func (s *Store) Enqueue(ctx context.Context, b store.Batch) (int, error) {
 
 // upsertPayload returns the id of the activity's stored payload, storing it
 // if absent. A payload still referenced by jobs must have the same bytes.
-func upsertPayload(ctx context.Context, tx *sql.Tx, activityID string, payload []byte) (int64, error) {
+func upsertPayload(ctx context.Context, tx querier, activityID string, payload []byte) (int64, error) {
 	var id int64
 	var stored []byte
 	err := tx.QueryRowContext(ctx, `SELECT id, payload FROM queue_payloads WHERE activity_id = ?`, activityID).Scan(&id, &stored)
@@ -127,7 +135,7 @@ func (s *Store) Claim(ctx context.Context, now time.Time, lease time.Duration, l
 		return nil, fmt.Errorf("%w: claim limit %d and lease %v must be positive", store.ErrInvalid, limit, lease)
 	}
 	var jobs []store.Job
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx querier) error {
 		rows, err := tx.QueryContext(ctx, claimSQL, now.Add(lease).UnixMicro(), now.UnixMicro(), limit)
 		if err != nil {
 			return wrapErr("claim", err)
@@ -189,7 +197,7 @@ func fillPayloads(ctx context.Context, q querier, jobs []store.Job, payloadIDs [
 // endLease applies a lease-ending update to the job named by (ID,
 // Attempts), reporting ErrLeaseLost when that lease is not current.
 func (s *Store) endLease(ctx context.Context, op string, job store.Job, set string, args ...any) error {
-	return s.write(ctx, func(tx *sql.Tx) error {
+	return s.write(ctx, func(tx querier) error {
 		var payloadID int64
 		err := tx.QueryRowContext(ctx, `UPDATE jobs SET `+set+`
 			WHERE id = ? AND attempts = ? AND state = 'leased' RETURNING payload_id`,
@@ -207,7 +215,7 @@ func (s *Store) endLease(ctx context.Context, op string, job store.Job, set stri
 // Complete implements [store.Queue]: the job is deleted, and its payload
 // with it when no other job refers to it.
 func (s *Store) Complete(ctx context.Context, job store.Job) error {
-	return s.write(ctx, func(tx *sql.Tx) error {
+	return s.write(ctx, func(tx querier) error {
 		var payloadID int64
 		err := tx.QueryRowContext(ctx, `DELETE FROM jobs WHERE id = ? AND attempts = ? AND state = 'leased'
 			RETURNING payload_id`, job.ID, job.Attempts).Scan(&payloadID)
@@ -222,7 +230,7 @@ func (s *Store) Complete(ctx context.Context, job store.Job) error {
 }
 
 // freePayload deletes a payload no job refers to any more.
-func freePayload(ctx context.Context, tx *sql.Tx, payloadID int64) error {
+func freePayload(ctx context.Context, tx querier, payloadID int64) error {
 	_, err := tx.ExecContext(ctx, `DELETE FROM queue_payloads WHERE id = ?1
 		AND NOT EXISTS (SELECT 1 FROM jobs WHERE payload_id = ?1)`, payloadID)
 	if err != nil {
@@ -332,7 +340,7 @@ func (s *Store) DeadJobs(ctx context.Context, cursor string, limit int) ([]store
 
 // Requeue implements [store.Queue].
 func (s *Store) Requeue(ctx context.Context, id int64, next time.Time) error {
-	return s.write(ctx, func(tx *sql.Tx) error {
+	return s.write(ctx, func(tx querier) error {
 		var state string
 		if err := tx.QueryRowContext(ctx, `SELECT state FROM jobs WHERE id = ?`, id).Scan(&state); err != nil {
 			return wrapErr(fmt.Sprintf("requeue job %d", id), err)
@@ -351,7 +359,7 @@ func (s *Store) Requeue(ctx context.Context, id int64, next time.Time) error {
 // DeleteJob implements [store.Queue].
 func (s *Store) DeleteJob(ctx context.Context, id int64) (bool, error) {
 	var deleted bool
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx querier) error {
 		var payloadID int64
 		err := tx.QueryRowContext(ctx, `DELETE FROM jobs WHERE id = ? RETURNING payload_id`, id).Scan(&payloadID)
 		if err == sql.ErrNoRows {
