@@ -220,6 +220,36 @@ var followRules = []rule{
 		_, err = s.Followers(ctx(t), alice, store.FollowAccepted, "", 0)
 		assert.ErrorIs(t, err, store.ErrInvalid, "limit 0")
 	}},
+	{"Followers paging is stable while follows are added, accepted and removed", func(t *testing.T, s store.Store) {
+		var all []string
+		for i := range 20 {
+			f := remoteFollower(i, alice, store.FollowAccepted)
+			_, err := s.PutFollow(ctx(t), f)
+			require.NoError(t, err)
+			all = append(all, f.Follower)
+		}
+		p, err := s.Followers(ctx(t), alice, store.FollowAccepted, "", 6)
+		require.NoError(t, err)
+		got := followerIRIs(p)
+		for i := 100; i < 105; i++ { // newer than the walk
+			_, err := s.PutFollow(ctx(t), remoteFollower(i, alice, store.FollowAccepted))
+			require.NoError(t, err)
+		}
+		_, err = s.DeleteFollow(ctx(t), all[2], alice)
+		require.NoError(t, err)
+		again := remoteFollower(5, alice, store.FollowAccepted) // re-put: keeps its place
+		again.ActivityID += "/again"
+		_, err = s.PutFollow(ctx(t), again)
+		require.NoError(t, err)
+		for cursor := p.Next; cursor != ""; {
+			p, err = s.Followers(ctx(t), alice, store.FollowAccepted, cursor, 6)
+			require.NoError(t, err)
+			got = append(got, followerIRIs(p)...)
+			cursor = p.Next
+		}
+		want := newestFirst(slices.Delete(slices.Clone(all), 2, 3))
+		assert.Equal(t, want, got, "a walk lists exactly the older followers still present, each once, in first-stored order")
+	}},
 	{"follow cursors are bound to their listing and reject tampering", func(t *testing.T, s store.Store) {
 		for i := range 6 {
 			_, err := s.PutFollow(ctx(t), remoteFollower(i, alice, store.FollowAccepted))
