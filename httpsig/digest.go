@@ -91,8 +91,9 @@ const (
 // "sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:". An unknown name
 // is an error wrapping [ErrUnknownAlgorithm].
 func ContentDigest(body []byte, algs ...string) (string, error) {
-	if len(algs) == 0 {
-		algs = []string{contentDigestSHA256}
+	if len(algs) == 0 || (len(algs) == 1 && algs[0] == contentDigestSHA256) {
+		sum := sha256.Sum256(body)
+		return contentDigestSHA256 + "=:" + base64.StdEncoding.EncodeToString(sum[:]) + ":", nil
 	}
 	var d sfv.Dictionary
 	for _, alg := range algs {

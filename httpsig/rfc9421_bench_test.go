@@ -159,8 +159,8 @@ func BenchmarkRFC9421Overhead(b *testing.B) {
 			var full, raw []time.Duration
 			b.ReportAllocs()
 			for b.Loop() {
-				t0 := threadCPU()
 				req.Header = clean.Clone()
+				t0 := threadCPU()
 				if err := SignRFC9421(req, body, k.signing, RFC9421Options{Now: now}); err != nil {
 					b.Fatal(err)
 				}

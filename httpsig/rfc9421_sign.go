@@ -217,12 +217,18 @@ func signMessage(h http.Header, msg func() *message, body []byte, specs []string
 // setDictMember returns the dictionary of header name with label set to v,
 // keeping the other members.
 func setDictMember(h http.Header, name, label string, v sfv.Member) (string, error) {
-	var d sfv.Dictionary
-	if lines := h.Values(name); len(lines) > 0 {
-		var err error
-		if d, err = sfv.ParseDictionary(joinFieldLines(lines)); err != nil {
-			return "", fmt.Errorf("httpsig: existing %s header: %w", name, err)
+	lines := h.Values(name)
+	if len(lines) == 0 {
+		// The common case, the first signature; signMessage checked the label.
+		s, err := sfv.SerializeMember(v)
+		if err != nil {
+			return "", fmt.Errorf("httpsig: %s: %w", name, err)
 		}
+		return label + "=" + s, nil
+	}
+	d, err := sfv.ParseDictionary(joinFieldLines(lines))
+	if err != nil {
+		return "", fmt.Errorf("httpsig: existing %s header: %w", name, err)
 	}
 	replaced := false
 	for i := range d {
