@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -36,7 +37,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Follows", followRules},
 		{"RemoteActors", remoteRules},
 		{"Seen", seenRules},
-		{"Queue", queueRules},
+		{"Queue", slices.Concat(queueRules, hostRules)},
 		{"Optional", optionalRules},
 	}
 	for _, g := range groups {
