@@ -122,7 +122,8 @@ const claimSQL = `WITH picked AS (
 		SELECT j.id FROM jobs j
 		WHERE j.due <= $2
 		AND (j.ordering_key = '' OR NOT EXISTS (
-			SELECT 1 FROM jobs e WHERE e.inbox = j.inbox AND e.ordering_key = j.ordering_key
+			SELECT 1 FROM jobs e
+			WHERE e.ordering_key <> '' AND e.inbox = j.inbox AND e.ordering_key = j.ordering_key
 			AND e.id < j.id AND e.state <> 'dead'))
 		ORDER BY j.due, j.id
 		LIMIT $3

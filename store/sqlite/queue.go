@@ -124,7 +124,8 @@ const claimSQL = `UPDATE jobs SET state = 'leased', attempts = attempts + 1, lea
 		SELECT j.id FROM jobs j INDEXED BY jobs_due
 		WHERE j.due IS NOT NULL AND j.due <= ?2
 		AND (j.ordering_key = '' OR NOT EXISTS (
-			SELECT 1 FROM jobs e WHERE e.inbox = j.inbox AND e.ordering_key = j.ordering_key
+			SELECT 1 FROM jobs e INDEXED BY jobs_ordering
+			WHERE e.ordering_key <> '' AND e.inbox = j.inbox AND e.ordering_key = j.ordering_key
 			AND e.id < j.id AND e.state <> 'dead'))
 		ORDER BY j.due, j.id LIMIT ?3)
 	RETURNING id, payload_id, inbox, host, sender, ordering_key, attempts, next_attempt, lease_until, last_error, created`
