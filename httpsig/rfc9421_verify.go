@@ -41,10 +41,10 @@ type RFC9421Policy struct {
 	// Algorithm is HMACSHA256, never derived from a bare []byte.
 	Algorithms []Algorithm
 
-	// AllowMultiple accepts messages carrying several signatures; the first
-	// (in Signature-Input order) that satisfies the policy and verifies is
-	// taken. If false, a second signature fails with ErrTooManySignatures,
-	// as Mastodon does.
+	// AllowMultiple accepts messages carrying several signatures, up to
+	// eight; the first (in Signature-Input order) that satisfies the policy
+	// and verifies is taken. If false, a second signature fails with
+	// ErrTooManySignatures, as Mastodon does.
 	AllowMultiple bool
 
 	// Label, if set, selects the signature with this label and ignores
@@ -162,6 +162,10 @@ func requireAll(required, covered []string) error {
 	return nil
 }
 
+// maxSignatures bounds the signatures tried on one message, each of which
+// may cost a key lookup.
+const maxSignatures = 8
+
 // verifyMessage checks the signatures of m.
 func verifyMessage(ctx context.Context, m *message, body []byte, resolver KeyResolver, policy *RFC9421Policy) (*Verified, error) {
 	fail := func(keyID string, err error) (*Verified, error) {
@@ -197,6 +201,8 @@ func verifyMessage(ctx context.Context, m *message, body []byte, resolver KeyRes
 		candidates = sfv.Dictionary{{Key: policy.Label, Value: mem}}
 	case !policy.AllowMultiple && (len(inputs) > 1 || len(sigs) > 1):
 		return fail("", fmt.Errorf("%w: %d signatures, one allowed", ErrTooManySignatures, max(len(inputs), len(sigs))))
+	case len(inputs) > maxSignatures:
+		return fail("", fmt.Errorf("%w: %d signatures, at most %d tried", ErrTooManySignatures, len(inputs), maxSignatures))
 	}
 
 	var firstErr error

@@ -9,6 +9,7 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -177,6 +178,15 @@ var verifyCases = []struct {
 	{name: "two signatures allowed", policy: RFC9421Policy{AllowMultiple: true}, mutate: func(f fixture, r *http.Request) {
 		_ = SignRFC9421(r, []byte(testBody), f.rsa, RFC9421Options{Label: "sig0", Now: at(0)})
 	}, keyID: testKeyID},
+	{name: "too many signatures even when several are allowed", policy: RFC9421Policy{AllowMultiple: true}, mutate: func(_ fixture, r *http.Request) {
+		var in, sig []string
+		for i := range 9 {
+			in = append(in, fmt.Sprintf(`s%d=("@method");created=1772366400;keyid="k%d"`, i, i))
+			sig = append(sig, fmt.Sprintf("s%d=:AAAA:", i))
+		}
+		r.Header.Set("Signature-Input", strings.Join(in, ", "))
+		r.Header.Set("Signature", strings.Join(sig, ", "))
+	}, want: ErrTooManySignatures},
 	{name: "label not present", policy: RFC9421Policy{Label: "other"}, want: ErrNoSignature},
 }
 
