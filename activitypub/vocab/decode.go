@@ -99,6 +99,7 @@ func (d *Decoder) decode(data []byte) (*Object, error) {
 		s.maxArray = DefaultMaxArrayLen
 	}
 	s.path = make([]pathElem, 0, 8)
+	s.docStr = string(data)
 	if c := s.peek(); c != '{' {
 		if c == 0 || c == '[' || c == '"' || c == 't' || c == 'f' || c == 'n' || c == '-' || (c >= '0' && c <= '9') {
 			if err := s.skip(); err != nil {
@@ -120,7 +121,7 @@ func (d *Decoder) decode(data []byte) (*Object, error) {
 
 // objectValue decodes a JSON object into a new Object.
 func (s *scanner) objectValue() (*Object, error) {
-	o := new(Object)
+	o := s.newObject()
 	err := s.object(func(key []byte) error { return s.prop(o, key) })
 	if err != nil {
 		return nil, err
@@ -364,4 +365,19 @@ func (s *scanner) extra(o *Object, key []byte) error {
 	}
 	o.Extra[string(key)] = raw
 	return nil
+}
+
+// Objects are allocated in slabs of objectSlab: documents embed many small
+// objects (tags, attachments, collections, keys), and one allocation for
+// several of them is cheaper than one each.
+const objectSlab = 4
+
+// newObject hands out the next Object of the current slab.
+func (s *scanner) newObject() *Object {
+	if len(s.slab) == 0 {
+		s.slab = make([]Object, objectSlab)
+	}
+	o := &s.slab[0]
+	s.slab = s.slab[1:]
+	return o
 }

@@ -17,6 +17,17 @@ type scanner struct {
 	maxDepth int
 	maxArray int
 	path     []pathElem
+
+	// docStr is data as a string, made once per document, so that strings
+	// without escapes are substrings of it instead of allocations each.
+	docStr string
+	// The span of the last string read, and whether the bytes returned
+	// for it alias data there (no escapes).
+	strStart, strEnd int
+	strAliased       bool
+
+	// slab holds Objects allocated ahead (see newObject).
+	slab []Object
 }
 
 // pathElem is one step of the path to the value being read: a property name
@@ -144,9 +155,11 @@ func (s *scanner) readStringBytes() ([]byte, error) {
 		switch {
 		case c == '"':
 			b := s.data[start:s.pos]
+			s.strStart, s.strEnd, s.strAliased = start, s.pos, true
 			s.pos++
 			return b, nil
 		case c == '\\':
+			s.strAliased = false
 			return s.readEscaped(start)
 		case c < 0x20:
 			return nil, s.fail(ErrInvalidJSON, "control character in string")
@@ -165,7 +178,16 @@ func (s *scanner) readStringBytes() ([]byte, error) {
 
 // readEscaped continues readStringBytes from the first backslash.
 func (s *scanner) readEscaped(start int) ([]byte, error) {
-	buf := make([]byte, 0, s.pos-start+16)
+	// The unescaped string is no longer than the escaped one: find where
+	// that ends and allocate once.
+	end := s.pos
+	for end < len(s.data) && s.data[end] != '"' {
+		if s.data[end] == '\\' {
+			end++
+		}
+		end++
+	}
+	buf := make([]byte, 0, min(end, len(s.data))-start)
 	buf = append(buf, s.data[start:s.pos]...)
 	for s.pos < len(s.data) {
 		c := s.data[s.pos]
@@ -263,7 +285,16 @@ func (s *scanner) readString() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return string(b), nil
+	return s.stringOf(b), nil
+}
+
+// stringOf returns b, just returned by readStringBytes, as a string: a
+// substring of the document when it can be, else a copy.
+func (s *scanner) stringOf(b []byte) string {
+	if s.strAliased && s.docStr != "" {
+		return s.docStr[s.strStart:s.strEnd]
+	}
+	return string(b)
 }
 
 // readNumberBytes reads and validates a JSON number.

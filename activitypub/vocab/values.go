@@ -245,7 +245,7 @@ func (s *scanner) iri(dst *string) error {
 		*dst = v
 		return nil
 	}
-	v := string(b)
+	v := s.stringOf(b)
 	if !validIRI(v) {
 		return s.fail(ErrInvalidIRI, strconv.Quote(v))
 	}
