@@ -26,7 +26,9 @@ const (
 // processing with ErrNeedsJSONLD. A Decoder is safe for concurrent use.
 //
 // Decoding never touches the network: "@context" URLs are recognised by
-// name, never fetched.
+// name, never fetched. The decoder copies the document once and the
+// strings of the result share that copy, so the caller may reuse its buffer
+// at once, and a decoded value keeps its document's text alive.
 type Decoder struct {
 	// Normalize, if set, is called with a document whose "@context" gives
 	// terms a meaning other than the usual one (or names a context this
