@@ -275,3 +275,17 @@ func FuzzDecode(f *testing.F) {
 		require.Equal(t, string(out), string(out2))
 	})
 }
+
+// The caller's buffer is free once Decode returns.
+func TestDecodeDoesNotRetainInput(t *testing.T) {
+	buf := []byte(`{"@context":"https://www.w3.org/ns/activitystreams","id":"https://a.example/n/1","type":"Note","content":"hi \u00e9","x":{"y":1}}`)
+	o, err := vocab.Unmarshal(buf)
+	require.NoError(t, err)
+	for i := range buf {
+		buf[i] = 'X'
+	}
+	assert.Equal(t, "https://a.example/n/1", o.ID)
+	assert.Equal(t, "hi é", o.Content)
+	assert.JSONEq(t, `{"y":1}`, string(o.Extra["x"]))
+	assert.Equal(t, `"https://www.w3.org/ns/activitystreams"`, string(o.LDContext))
+}
