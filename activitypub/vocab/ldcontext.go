@@ -45,6 +45,11 @@ func (s *scanner) checkContext(raw []byte, start int) error {
 	c := contextChecker{doc: s.data, skipFrom: start, skipTo: s.pos}
 	sub := scanner{data: raw, maxDepth: s.maxDepth, maxArray: s.maxArray}
 	if err := c.value(&sub); err != nil {
+		// Locate the error in the document rather than in the context.
+		if de, ok := err.(*DecodeError); ok {
+			de.Offset += s.pos - len(raw)
+			de.Path = joinPath(s.pathString(), de.Path)
+		}
 		return err
 	}
 	if c.problem == "" {
@@ -305,4 +310,15 @@ func sameIRIAs(t string) string {
 		return "items"
 	}
 	return t
+}
+
+// joinPath appends a path relative to a value to that value's path.
+func joinPath(base, rel string) string {
+	switch {
+	case rel == "":
+		return base
+	case base == "" || rel[0] == '[':
+		return base + rel
+	}
+	return base + "." + rel
 }

@@ -1,6 +1,7 @@
 package vocab_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -57,4 +58,14 @@ func TestContextNeedsJSONLD(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestContextErrorLocation(t *testing.T) {
+	doc := `{"type":"Note","@context":["https://www.w3.org/ns/activitystreams",5]}`
+	_, err := vocab.Unmarshal([]byte(doc))
+	var de *vocab.DecodeError
+	require.ErrorAs(t, err, &de)
+	assert.ErrorIs(t, err, vocab.ErrWrongType)
+	assert.Equal(t, "@context[1]", de.Path)
+	assert.Equal(t, strings.Index(doc, "5]"), de.Offset)
 }
