@@ -1,6 +1,7 @@
 package vocab
 
 import (
+	"encoding/binary"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -146,13 +147,12 @@ func (s *scanner) readStringBytes() ([]byte, error) {
 	}
 	s.pos++
 	start := s.pos
-	for s.pos < len(s.data) {
-		c := s.data[s.pos]
-		if plainStringByte[c] == 1 {
-			s.pos++
-			continue
+	for {
+		s.skipPlain()
+		if s.pos >= len(s.data) {
+			return nil, s.fail(ErrInvalidJSON, "unterminated string")
 		}
-		switch {
+		switch c := s.data[s.pos]; {
 		case c == '"':
 			b := s.data[start:s.pos]
 			s.strStart, s.strEnd, s.strAliased = start, s.pos, true
@@ -163,8 +163,6 @@ func (s *scanner) readStringBytes() ([]byte, error) {
 			return s.readEscaped(start)
 		case c < 0x20:
 			return nil, s.fail(ErrInvalidJSON, "control character in string")
-		case c < utf8.RuneSelf:
-			s.pos++
 		default:
 			r, n := utf8.DecodeRune(s.data[s.pos:])
 			if r == utf8.RuneError && n <= 1 {
@@ -173,7 +171,33 @@ func (s *scanner) readStringBytes() ([]byte, error) {
 			s.pos += n
 		}
 	}
-	return nil, s.fail(ErrInvalidJSON, "unterminated string")
+}
+
+// skipPlain advances over bytes that need no attention inside a string,
+// eight at a time while it can.
+func (s *scanner) skipPlain() {
+	for s.pos+8 <= len(s.data) && !special8(binary.LittleEndian.Uint64(s.data[s.pos:])) {
+		s.pos += 8
+	}
+	for s.pos < len(s.data) && plainStringByte[s.data[s.pos]] == 1 {
+		s.pos++
+	}
+}
+
+// special8 reports whether any of the eight bytes packed in w needs
+// attention inside a string: a control character, '"', '\\' or a byte of a
+// multi-byte UTF-8 sequence. It uses the classic SWAR tests: (x - ones*n) &^
+// x & highs is non-zero exactly when some byte of x is below n (for bytes
+// under 0x80; higher ones are caught by w & highs), and x = w ^ ones*v has
+// a zero byte exactly when w has a byte equal to v.
+func special8(w uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	quote := w ^ (ones * '"')
+	backslash := w ^ (ones * '\\')
+	return ((w-ones*0x20)&^w|
+		(quote-ones)&^quote|
+		(backslash-ones)&^backslash|
+		w)&highs != 0
 }
 
 // readEscaped continues readStringBytes from the first backslash.
@@ -190,6 +214,12 @@ func (s *scanner) readEscaped(start int) ([]byte, error) {
 	buf := make([]byte, 0, min(end, len(s.data))-start)
 	buf = append(buf, s.data[start:s.pos]...)
 	for s.pos < len(s.data) {
+		run := s.pos
+		s.skipPlain()
+		buf = append(buf, s.data[run:s.pos]...)
+		if s.pos >= len(s.data) {
+			break
+		}
 		c := s.data[s.pos]
 		switch {
 		case c == '"':

@@ -62,3 +62,36 @@ func TestScannerInt(t *testing.T) {
 		assert.ErrorIs(t, err, ErrInvalidValue, in)
 	}
 }
+
+func TestSpecial8(t *testing.T) {
+	naive := func(b []byte) bool {
+		for _, c := range b {
+			if plainStringByte[c] == 0 {
+				return true
+			}
+		}
+		return false
+	}
+	word := func(b []byte) uint64 {
+		var w uint64
+		for i := 7; i >= 0; i-- {
+			w = w<<8 | uint64(b[i])
+		}
+		return w
+	}
+	// Every byte value at every position among plain filler.
+	for p := 0; p < 8; p++ {
+		for c := 0; c < 256; c++ {
+			b := []byte("aaaaaaaa")
+			b[p] = byte(c)
+			require.Equal(t, naive(b), special8(word(b)), "byte %#x at %d", c, p)
+		}
+	}
+	// Pairs of bytes, to catch borrows between neighbours.
+	for c1 := 0; c1 < 256; c1++ {
+		for c2 := 0; c2 < 256; c2++ {
+			b := []byte{byte(c1), byte(c2), 'z', ' ', byte(c2), byte(c1), '~', 'A'}
+			require.Equal(t, naive(b), special8(word(b)), "%#x %#x", c1, c2)
+		}
+	}
+}
