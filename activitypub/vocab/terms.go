@@ -131,229 +131,350 @@ func expandWellKnown(s string) string {
 	return s
 }
 
-// resolveKey maps a property name as written (compact, prefixed or a full
-// IRI) to the compact term this package decodes it as, or "" when unknown.
-func resolveKey(key []byte) string {
+// term identifies a property this package decodes into a field; 0 is
+// none. Dispatching on a small integer is cheaper than on the name.
+type term uint8
+
+// The terms, one per property decoded into a field.
+const (
+	tNone term = iota
+	tAtContext
+	tID
+	tType
+	tName
+	tNameMap
+	tSummary
+	tSummaryMap
+	tContent
+	tContentMap
+	tMediaType
+	tSource
+	tAttributedTo
+	tInReplyTo
+	tUrl
+	tContext
+	tGenerator
+	tLocation
+	tPreview
+	tIcon
+	tImage
+	tTag
+	tAttachment
+	tReplies
+	tLikes
+	tShares
+	tTo
+	tCc
+	tBto
+	tBcc
+	tAudience
+	tPublished
+	tUpdated
+	tStartTime
+	tEndTime
+	tDeleted
+	tDuration
+	tFormerType
+	tSensitive
+	tHref
+	tRel
+	tHreflang
+	tWidth
+	tHeight
+	tBlurhash
+	tFocalPoint
+	tLatitude
+	tLongitude
+	tValue
+	tPreferredUsername
+	tInbox
+	tOutbox
+	tFollowers
+	tFollowing
+	tLiked
+	tFeatured
+	tFeaturedTags
+	tSharedInbox
+	tMovedTo
+	tOwner
+	tController
+	tEndpoints
+	tPublicKey
+	tAssertionMethod
+	tManuallyApprovesFollowers
+	tDiscoverable
+	tIndexable
+	tMemorial
+	tSuspended
+	tAlsoKnownAs
+	tPublicKeyPem
+	tPublicKeyMultibase
+	tActor
+	tObject
+	tTarget
+	tResult
+	tOrigin
+	tInstrument
+	tOneOf
+	tAnyOf
+	tClosed
+	tVotersCount
+	tTotalItems
+	tStartIndex
+	tItems
+	tOrderedItems
+	tFirst
+	tLast
+	tCurrent
+	tNext
+	tPrev
+	tPartOf
+	tDescribes
+	tAtomUri
+	tInReplyToAtomUri
+	tConversation
+	tMisskeyContent
+	tMisskeySummary
+	tMisskeyQuote
+	tMisskeyReaction
+	tQuoteUrl
+	tQuoteUri
+	tQuote
+	tQuoteAuthorization
+)
+
+// lookupTerm returns the term key spells in compact form (or as a JSON-LD
+// keyword, for id and type), or tNone.
+func lookupTerm(key []byte) term {
 	switch string(key) {
-	case "id", "@id":
-		return "id"
-	case "type", "@type":
-		return "type"
-	case "@context", "nameMap", "summaryMap", "contentMap", "orderedItems":
-		return string(key)
+	case "@id":
+		return tID
+	case "@type":
+		return tType
+	case "@context":
+		return tAtContext
+	case "id":
+		return tID
+	case "type":
+		return tType
+	case "name":
+		return tName
+	case "nameMap":
+		return tNameMap
+	case "summary":
+		return tSummary
+	case "summaryMap":
+		return tSummaryMap
+	case "content":
+		return tContent
+	case "contentMap":
+		return tContentMap
+	case "mediaType":
+		return tMediaType
+	case "source":
+		return tSource
+	case "attributedTo":
+		return tAttributedTo
+	case "inReplyTo":
+		return tInReplyTo
+	case "url":
+		return tUrl
+	case "context":
+		return tContext
+	case "generator":
+		return tGenerator
+	case "location":
+		return tLocation
+	case "preview":
+		return tPreview
+	case "icon":
+		return tIcon
+	case "image":
+		return tImage
+	case "tag":
+		return tTag
+	case "attachment":
+		return tAttachment
+	case "replies":
+		return tReplies
+	case "likes":
+		return tLikes
+	case "shares":
+		return tShares
+	case "to":
+		return tTo
+	case "cc":
+		return tCc
+	case "bto":
+		return tBto
+	case "bcc":
+		return tBcc
+	case "audience":
+		return tAudience
+	case "published":
+		return tPublished
+	case "updated":
+		return tUpdated
+	case "startTime":
+		return tStartTime
+	case "endTime":
+		return tEndTime
+	case "deleted":
+		return tDeleted
+	case "duration":
+		return tDuration
+	case "formerType":
+		return tFormerType
+	case "sensitive":
+		return tSensitive
+	case "href":
+		return tHref
+	case "rel":
+		return tRel
+	case "hreflang":
+		return tHreflang
+	case "width":
+		return tWidth
+	case "height":
+		return tHeight
+	case "blurhash":
+		return tBlurhash
+	case "focalPoint":
+		return tFocalPoint
+	case "latitude":
+		return tLatitude
+	case "longitude":
+		return tLongitude
+	case "value":
+		return tValue
+	case "preferredUsername":
+		return tPreferredUsername
+	case "inbox":
+		return tInbox
+	case "outbox":
+		return tOutbox
+	case "followers":
+		return tFollowers
+	case "following":
+		return tFollowing
+	case "liked":
+		return tLiked
+	case "featured":
+		return tFeatured
+	case "featuredTags":
+		return tFeaturedTags
+	case "sharedInbox":
+		return tSharedInbox
+	case "movedTo":
+		return tMovedTo
+	case "owner":
+		return tOwner
+	case "controller":
+		return tController
+	case "endpoints":
+		return tEndpoints
+	case "publicKey":
+		return tPublicKey
+	case "assertionMethod":
+		return tAssertionMethod
+	case "manuallyApprovesFollowers":
+		return tManuallyApprovesFollowers
+	case "discoverable":
+		return tDiscoverable
+	case "indexable":
+		return tIndexable
+	case "memorial":
+		return tMemorial
+	case "suspended":
+		return tSuspended
+	case "alsoKnownAs":
+		return tAlsoKnownAs
+	case "publicKeyPem":
+		return tPublicKeyPem
+	case "publicKeyMultibase":
+		return tPublicKeyMultibase
+	case "actor":
+		return tActor
+	case "object":
+		return tObject
+	case "target":
+		return tTarget
+	case "result":
+		return tResult
+	case "origin":
+		return tOrigin
+	case "instrument":
+		return tInstrument
+	case "oneOf":
+		return tOneOf
+	case "anyOf":
+		return tAnyOf
+	case "closed":
+		return tClosed
+	case "votersCount":
+		return tVotersCount
+	case "totalItems":
+		return tTotalItems
+	case "startIndex":
+		return tStartIndex
+	case "items":
+		return tItems
+	case "orderedItems":
+		return tOrderedItems
+	case "first":
+		return tFirst
+	case "last":
+		return tLast
+	case "current":
+		return tCurrent
+	case "next":
+		return tNext
+	case "prev":
+		return tPrev
+	case "partOf":
+		return tPartOf
+	case "describes":
+		return tDescribes
+	case "atomUri":
+		return tAtomUri
+	case "inReplyToAtomUri":
+		return tInReplyToAtomUri
+	case "conversation":
+		return tConversation
+	case "_misskey_content":
+		return tMisskeyContent
+	case "_misskey_summary":
+		return tMisskeySummary
+	case "_misskey_quote":
+		return tMisskeyQuote
+	case "_misskey_reaction":
+		return tMisskeyReaction
+	case "quoteUrl":
+		return tQuoteUrl
+	case "quoteUri":
+		return tQuoteUri
+	case "quote":
+		return tQuote
+	case "quoteAuthorization":
+		return tQuoteAuthorization
 	}
-	if t := knownTerm(key); t != "" {
+	return tNone
+}
+
+// resolveKey maps a property name as written (compact, prefixed or a full
+// IRI) to the term this package decodes it as, or tNone when unknown.
+func resolveKey(key []byte) term {
+	if t := lookupTerm(key); t != tNone {
 		return t
 	}
 	if !strings.Contains(string(key), ":") {
-		return ""
+		return tNone
 	}
 	t := termOfIRI(expandWellKnown(string(key)))
 	if t == "" || (t[0] >= 'A' && t[0] <= 'Z') {
-		return ""
+		return tNone
 	}
-	return t
-}
-
-// knownTerm returns the compact property term key spells, or "" when it is
-// not one this package decodes into a field. It hands back constants, so
-// it never allocates.
-func knownTerm(key []byte) string {
-	switch string(key) {
-	case "name":
-		return "name"
-	case "summary":
-		return "summary"
-	case "content":
-		return "content"
-	case "mediaType":
-		return "mediaType"
-	case "source":
-		return "source"
-	case "attributedTo":
-		return "attributedTo"
-	case "inReplyTo":
-		return "inReplyTo"
-	case "url":
-		return "url"
-	case "context":
-		return "context"
-	case "generator":
-		return "generator"
-	case "location":
-		return "location"
-	case "preview":
-		return "preview"
-	case "icon":
-		return "icon"
-	case "image":
-		return "image"
-	case "tag":
-		return "tag"
-	case "attachment":
-		return "attachment"
-	case "replies":
-		return "replies"
-	case "likes":
-		return "likes"
-	case "shares":
-		return "shares"
-	case "to":
-		return "to"
-	case "cc":
-		return "cc"
-	case "bto":
-		return "bto"
-	case "bcc":
-		return "bcc"
-	case "audience":
-		return "audience"
-	case "published":
-		return "published"
-	case "updated":
-		return "updated"
-	case "startTime":
-		return "startTime"
-	case "endTime":
-		return "endTime"
-	case "deleted":
-		return "deleted"
-	case "duration":
-		return "duration"
-	case "formerType":
-		return "formerType"
-	case "sensitive":
-		return "sensitive"
-	case "href":
-		return "href"
-	case "rel":
-		return "rel"
-	case "hreflang":
-		return "hreflang"
-	case "width":
-		return "width"
-	case "height":
-		return "height"
-	case "latitude":
-		return "latitude"
-	case "longitude":
-		return "longitude"
-	case "preferredUsername":
-		return "preferredUsername"
-	case "inbox":
-		return "inbox"
-	case "outbox":
-		return "outbox"
-	case "followers":
-		return "followers"
-	case "following":
-		return "following"
-	case "liked":
-		return "liked"
-	case "endpoints":
-		return "endpoints"
-	case "sharedInbox":
-		return "sharedInbox"
-	case "manuallyApprovesFollowers":
-		return "manuallyApprovesFollowers"
-	case "alsoKnownAs":
-		return "alsoKnownAs"
-	case "movedTo":
-		return "movedTo"
-	case "actor":
-		return "actor"
-	case "object":
-		return "object"
-	case "target":
-		return "target"
-	case "result":
-		return "result"
-	case "origin":
-		return "origin"
-	case "instrument":
-		return "instrument"
-	case "oneOf":
-		return "oneOf"
-	case "anyOf":
-		return "anyOf"
-	case "closed":
-		return "closed"
-	case "totalItems":
-		return "totalItems"
-	case "items":
-		return "items"
-	case "first":
-		return "first"
-	case "last":
-		return "last"
-	case "current":
-		return "current"
-	case "next":
-		return "next"
-	case "prev":
-		return "prev"
-	case "partOf":
-		return "partOf"
-	case "startIndex":
-		return "startIndex"
-	case "describes":
-		return "describes"
-	case "quoteUrl":
-		return "quoteUrl"
-	case "featured":
-		return "featured"
-	case "featuredTags":
-		return "featuredTags"
-	case "discoverable":
-		return "discoverable"
-	case "indexable":
-		return "indexable"
-	case "memorial":
-		return "memorial"
-	case "suspended":
-		return "suspended"
-	case "blurhash":
-		return "blurhash"
-	case "focalPoint":
-		return "focalPoint"
-	case "votersCount":
-		return "votersCount"
-	case "publicKey":
-		return "publicKey"
-	case "owner":
-		return "owner"
-	case "publicKeyPem":
-		return "publicKeyPem"
-	case "controller":
-		return "controller"
-	case "publicKeyMultibase":
-		return "publicKeyMultibase"
-	case "assertionMethod":
-		return "assertionMethod"
-	case "value":
-		return "value"
-	case "atomUri":
-		return "atomUri"
-	case "inReplyToAtomUri":
-		return "inReplyToAtomUri"
-	case "conversation":
-		return "conversation"
-	case "_misskey_content":
-		return "_misskey_content"
-	case "_misskey_summary":
-		return "_misskey_summary"
-	case "_misskey_quote":
-		return "_misskey_quote"
-	case "_misskey_reaction":
-		return "_misskey_reaction"
-	case "quoteUri":
-		return "quoteUri"
-	case "quote":
-		return "quote"
-	case "quoteAuthorization":
-		return "quoteAuthorization"
-	}
-	return ""
+	return lookupTerm([]byte(t))
 }
 
 // typeName shortens a type written prefixed or as a full IRI to its plain

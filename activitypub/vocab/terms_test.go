@@ -17,7 +17,7 @@ func TestResolveKey(t *testing.T) {
 		"@id": "id", "@type": "type", "orderedItems": "orderedItems",
 		"isCat": "", "as:Note": "", "Note": "", "ex:sensitive": "", "https://x.example/#sensitive": "",
 	} {
-		assert.Equal(t, want, resolveKey([]byte(in)), in)
+		assert.Equal(t, lookupTerm([]byte(want)), resolveKey([]byte(in)), in)
 	}
 }
 
