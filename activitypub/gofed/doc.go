@@ -20,6 +20,16 @@
 // types, actors, objects, addressing and content. Its benchmarks compare the
 // two decoders on the same bytes.
 //
+// # What go-fed v1.0.0 does not do
+//
+// The oracle records these as go-fed's limits, not disagreements:
+// streams.ToType refuses a document without "@context" and types outside its
+// generated vocabulary (EmojiReact, QuoteRequest, ...); when a document has
+// both "content" and "contentMap" it keeps only "content"; it does not take
+// the bare "Public" spelling for an IRI; and it ignores what "@context"
+// defines, so a document that maps a term elsewhere is misread, where vocab
+// asks for JSON-LD normalization instead.
+//
 // Only this package imports go-fed/activity; the vocab package depends on
 // the standard library alone.
 package gofed
