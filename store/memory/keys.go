@@ -2,7 +2,6 @@ package memory
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -194,7 +193,7 @@ func (s *Store) ActorKeys(ctx context.Context, actorIRI string, now time.Time) (
 			}
 			return 1
 		}
-		return cmp.Compare(b.Created.UnixNano(), a.Created.UnixNano())
+		return b.Created.Compare(a.Created)
 	})
 	return out, nil
 }

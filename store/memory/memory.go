@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/starling-fed/starling/store"
 )
@@ -55,6 +56,17 @@ func (s *Store) Close() error {
 	s.closeOnce.Do(s.queue.closeNotifiers)
 	return nil
 }
+
+// micros returns t as Unix microseconds, the compact form the queue and
+// the seen set keep times in. Unlike Unix nanoseconds, which an int64
+// holds only for the years 1678 to 2262, microseconds cover every year a
+// time.Time can name from year 1 to 9999 (the zero Time included), so a
+// far "not before" or expiry keeps its order. The contract asks for
+// microsecond precision, as the SQL backends keep.
+func micros(t time.Time) int64 { return t.UnixMicro() }
+
+// fromMicros is the inverse of [micros], in UTC.
+func fromMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }
 
 // validateIRIs checks each IRI, naming the first bad one's role.
 func validateIRIs(pairs ...string) error {

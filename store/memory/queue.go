@@ -13,7 +13,7 @@ import (
 )
 
 // The queue keeps each job small (the budget is 300 bytes per queued job,
-// inbox string included): times are Unix nanoseconds, the activity's bytes,
+// inbox string included): times are Unix microseconds (see [micros]), the activity's bytes,
 // id, sender and enqueue time are shared by all jobs of one Enqueue call
 // through a *batch, and the host and ordering key are shared entries.
 
@@ -170,13 +170,13 @@ func (q *queueState) export(j *job) store.Job {
 		Sender:      j.b.sender,
 		State:       stateNames[j.state],
 		Attempts:    int(j.attempts),
-		NextAttempt: time.Unix(0, j.next).UTC(),
+		NextAttempt: fromMicros(j.next),
 		LastError:   j.lastError,
 		OrderingKey: j.b.key,
-		Created:     time.Unix(0, j.b.created).UTC(),
+		Created:     fromMicros(j.b.created),
 	}
 	if j.state == stateLeased {
-		out.LeaseUntil = time.Unix(0, j.leaseUntil).UTC()
+		out.LeaseUntil = fromMicros(j.leaseUntil)
 	}
 	return out
 }
@@ -217,7 +217,7 @@ func (s *Store) Enqueue(ctx context.Context, b store.Batch) (int, error) {
 		q.mu.Unlock()
 		return 0, fmt.Errorf("memory: activity %q is queued with other bytes: %w", b.ActivityID, store.ErrConflict)
 	}
-	bt := &batch{p: p, sender: b.Sender, key: b.OrderingKey, created: b.Now.UnixNano(), seq: q.lastID + 1}
+	bt := &batch{p: p, sender: b.Sender, key: b.OrderingKey, created: micros(b.Now), seq: q.lastID + 1}
 	added := 0
 	for i, in := range b.Inboxes {
 		dk := dedupKey{p, in}
@@ -230,7 +230,7 @@ func (s *Store) Enqueue(ctx context.Context, b store.Batch) (int, error) {
 			q.hosts[hosts[i]] = hc
 		}
 		q.lastID++
-		j := &job{id: q.lastID, b: bt, inbox: in, hc: hc, next: next.UnixNano(), heapIdx: -1, state: statePending}
+		j := &job{id: q.lastID, b: bt, inbox: in, hc: hc, next: micros(next), heapIdx: -1, state: statePending}
 		q.byID[j.id] = j
 		q.dedup[dk] = j
 		q.count(j, statePending, +1)
@@ -263,7 +263,7 @@ func (s *Store) Claim(ctx context.Context, now time.Time, lease time.Duration, l
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	n, until := now.UnixNano(), now.Add(lease).UnixNano()
+	n, until := micros(now), micros(now.Add(lease))
 	q := &s.queue
 	q.mu.Lock()
 	defer q.mu.Unlock()
@@ -348,7 +348,7 @@ func (s *Store) Retry(ctx context.Context, claimed store.Job, next time.Time, la
 		return err
 	}
 	q.setState(j, statePending)
-	j.next = next.UnixNano()
+	j.next = micros(next)
 	j.leaseUntil = 0
 	j.lastError = lastErr
 	if j.heapIdx >= 0 {
@@ -448,7 +448,7 @@ func (s *Store) Requeue(ctx context.Context, id int64, next time.Time) error {
 	}
 	q.unbury(id)
 	q.setState(j, statePending)
-	j.next = next.UnixNano()
+	j.next = micros(next)
 	q.setLive(j.b, +1)
 	if !q.heldBack(j) {
 		heap.Push(&q.due, j)

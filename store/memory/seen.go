@@ -27,10 +27,10 @@ func (s *Store) MarkSeen(ctx context.Context, activityID string, now, expires ti
 	st := &s.seen
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	if exp, ok := st.expires[activityID]; ok && exp > now.UnixNano() {
+	if exp, ok := st.expires[activityID]; ok && exp > micros(now) {
 		return false, nil
 	}
-	st.expires[activityID] = expires.UnixNano()
+	st.expires[activityID] = micros(expires)
 	return true, nil
 }
 
@@ -43,7 +43,7 @@ func (s *Store) PurgeSeen(ctx context.Context, now time.Time) (int, error) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	n := 0
-	cut := now.UnixNano()
+	cut := micros(now)
 	for id, exp := range st.expires {
 		if exp <= cut {
 			delete(st.expires, id)

@@ -302,6 +302,40 @@ var queueRules = []rule{
 		assert.Equal(t, del.ActivityID, last[0].ActivityID)
 		assert.Equal(t, a, last[0].Inbox)
 	}},
+	{"times centuries away keep their order and round-trip", func(t *testing.T, s store.Store) {
+		// A far NotBefore or Retry time means "not for a long while", and a
+		// caller may pass any time.Time; a backend that keeps times as
+		// int64 nanoseconds (years 1678 to 2262 only) wraps them around.
+		past := time.Date(1600, time.January, 2, 3, 4, 5, 6_000, time.UTC)
+		future := time.Date(2500, time.June, 7, 8, 9, 10, 11_000, time.UTC)
+		far := time.Date(3000, time.January, 1, 0, 0, 0, 0, time.UTC)
+		old := batch(alice+"/activities/old", "https://a.example/inbox")
+		old.Now = past
+		enqueue(t, s, old)
+		later := batch(alice+"/activities/later", "https://b.example/inbox")
+		later.NotBefore = future
+		enqueue(t, s, later)
+
+		jobs := claim(t, s, t0, time.Minute, 10)
+		require.Len(t, jobs, 1, "a job due in the year 2500 is not due today")
+		assert.Equal(t, old.ActivityID, jobs[0].ActivityID)
+		assert.True(t, jobs[0].Created.Equal(past), "Created %v, want %v", jobs[0].Created, past)
+		assert.True(t, jobs[0].NextAttempt.Equal(past), "NextAttempt %v, want %v", jobs[0].NextAttempt, past)
+		require.NoError(t, s.Retry(ctx(t), jobs[0], far, "retry in a thousand years"))
+		assert.Empty(t, claim(t, s, future.Add(-time.Second), time.Minute, 10), "nothing is due before the year 2500")
+
+		jobs = claim(t, s, future, time.Hour, 10)
+		require.Len(t, jobs, 1, "only the job due in 2500")
+		assert.Equal(t, later.ActivityID, jobs[0].ActivityID)
+		assert.True(t, jobs[0].NextAttempt.Equal(future), "NextAttempt %v, want %v", jobs[0].NextAttempt, future)
+		assert.True(t, jobs[0].LeaseUntil.Equal(future.Add(time.Hour)), "LeaseUntil %v", jobs[0].LeaseUntil)
+		require.NoError(t, s.Complete(ctx(t), jobs[0]))
+
+		jobs = claim(t, s, far, time.Minute, 10)
+		require.Len(t, jobs, 1, "the job retried to the year 3000 is due then")
+		assert.Equal(t, old.ActivityID, jobs[0].ActivityID)
+		assert.True(t, jobs[0].NextAttempt.Equal(far), "NextAttempt %v, want %v", jobs[0].NextAttempt, far)
+	}},
 	{"CountJobs counts by state and by host", func(t *testing.T, s store.Store) {
 		enqueue(t, s, batch(alice+"/activities/1", inboxesOn(10, 2)...)) // h0 and h1, 5 each
 		jobs := claim(t, s, t0, time.Minute, 4)

@@ -29,6 +29,17 @@ var seenRules = []rule{
 		assert.False(t, markSeen(t, s, id, at(90*time.Minute), at(5*time.Hour)))
 		assert.True(t, markSeen(t, s, carol+"/activities/2", at(90*time.Minute), at(2*time.Hour)), "ids are independent")
 	}},
+	{"MarkSeen keeps expiries centuries away", func(t *testing.T, s store.Store) {
+		// "Remember for ever" is a far expiry; it must not wrap around.
+		id := carol + "/activities/forever"
+		forever := time.Date(2600, time.January, 1, 0, 0, 0, 0, time.UTC)
+		assert.True(t, markSeen(t, s, id, t0, forever))
+		assert.False(t, markSeen(t, s, id, time.Date(2400, time.January, 1, 0, 0, 0, 0, time.UTC), forever.AddDate(1, 0, 0)), "not expired before 2600")
+		assert.True(t, markSeen(t, s, id, forever, forever.AddDate(1, 0, 0)), "expired at 2600")
+		old := carol + "/activities/old"
+		assert.True(t, markSeen(t, s, old, time.Date(1500, time.January, 1, 0, 0, 0, 0, time.UTC), time.Date(1600, time.January, 1, 0, 0, 0, 0, time.UTC)))
+		assert.True(t, markSeen(t, s, old, t0, at(time.Hour)), "a record that expired in 1600 has expired today")
+	}},
 	{"racing MarkSeen of one id: exactly one wins", func(t *testing.T, s store.Store) {
 		for round := range 5 {
 			var wins atomic.Int32
