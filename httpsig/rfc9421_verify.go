@@ -53,9 +53,17 @@ type RFC9421Policy struct {
 
 	// Scheme is the scheme of incoming requests whose URL is not absolute,
 	// used by "@target-uri" and "@scheme". If empty, "https" when the
-	// request came over TLS or carries "X-Forwarded-Proto: https" (a
-	// TLS-terminating proxy), else "http".
+	// request came over TLS (or, with TrustForwardedProto, carries
+	// "X-Forwarded-Proto: https"), else "http". A host behind a
+	// TLS-terminating proxy sets Scheme to "https".
 	Scheme string
+
+	// TrustForwardedProto takes "X-Forwarded-Proto: https" on a request
+	// that did not come over TLS to mean the client used https. Set it only
+	// when every request passes through a proxy that sets or strips that
+	// header: any client can send it, and trusting it lets a signature made
+	// for one scheme verify on the other.
+	TrustForwardedProto bool
 
 	// ClockSkew is the tolerance for clocks that disagree. If zero, 1 hour.
 	// A signature is accepted from created minus ClockSkew until its expiry
@@ -106,7 +114,9 @@ func (p *RFC9421Policy) scheme(r *http.Request) string {
 	switch {
 	case p.Scheme != "":
 		return p.Scheme
-	case r.TLS != nil, strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https"):
+	case r.TLS != nil:
+		return "https"
+	case p.TrustForwardedProto && strings.EqualFold(strings.TrimSpace(r.Header.Get("X-Forwarded-Proto")), "https"):
 		return "https"
 	default:
 		return "http"

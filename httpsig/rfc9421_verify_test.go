@@ -403,6 +403,13 @@ func TestVerifyRFC9421Scheme(t *testing.T) {
 	r := received()
 	r.Header.Set("X-Forwarded-Proto", "https")
 	_, err = VerifyRFC9421(context.Background(), r, []byte(testBody), f.resolver(), policy)
+	assert.ErrorIs(t, err, ErrBadSignature, "X-Forwarded-Proto is anyone's to send: not trusted by default")
+
+	trusting := policy
+	trusting.TrustForwardedProto = true
+	_, err = VerifyRFC9421(context.Background(), received(), []byte(testBody), f.resolver(), trusting)
+	assert.ErrorIs(t, err, ErrBadSignature, "no proxy header, no https")
+	_, err = VerifyRFC9421(context.Background(), r, []byte(testBody), f.resolver(), trusting)
 	require.NoError(t, err)
 
 	policy.Scheme = "https"
