@@ -28,7 +28,9 @@ type CavagePolicy struct {
 
 	// RequiredHeaders lists what every signature must cover. If nil,
 	// "(request-target)", "host" and "date". A required "date" is also
-	// satisfied by "(created)". An empty, non-nil slice requires nothing.
+	// satisfied by "(created)". An empty, non-nil slice requires nothing
+	// more than what dates the signature: whatever the policy, "date" or
+	// "(created)" must be signed, as Mastodon insists.
 	RequiredHeaders []string
 
 	// RequiredBodyHeaders lists what a POST, PUT or PATCH must cover in
@@ -222,22 +224,25 @@ func covers(signed, required []string) error {
 }
 
 // checkCavageTime applies the time window and returns when the signature
-// was made. The created parameter counts only when "(created)" is signed and
-// expires only when "(expires)" is: an unsigned parameter could be rewritten
-// to stretch the life of a captured request.
+// was made. The created parameter counts only when "(created)" is signed,
+// expires only when "(expires)" is, and the Date header only when "date" is:
+// an unsigned value could be rewritten to stretch the life of a captured
+// request.
 func checkCavageTime(req *http.Request, p *cavageParams, policy *CavagePolicy) (time.Time, error) {
 	var created time.Time
 	switch {
 	case slices.Contains(p.headers, createdPseudo):
 		created = time.Unix(p.created, 0)
-	case req.Header.Get("Date") != "":
+	case slices.Contains(p.headers, "date"):
 		t, err := http.ParseTime(req.Header.Get("Date"))
 		if err != nil {
 			return time.Time{}, fmt.Errorf("%w: Date %q is not an HTTP date", ErrMalformed, clip(req.Header.Get("Date")))
 		}
 		created = t
 	default:
-		return time.Time{}, fmt.Errorf("%w: neither Date nor (created) dates the signature", ErrMissingHeader)
+		// An unsigned Date could be rewritten to replay the request
+		// forever, so it dates nothing, whatever the policy requires.
+		return time.Time{}, fmt.Errorf("%w: neither date nor (created) is signed", ErrMissingComponent)
 	}
 	skew := orDuration(policy.ClockSkew, time.Hour)
 	expires := created.Add(orDuration(policy.Validity, 5*time.Minute))

@@ -231,6 +231,27 @@ func TestVerifyCavageRejects(t *testing.T) {
 	})
 }
 
+// TestVerifyCavageUnsignedDate checks that a Date the signature does not
+// cover cannot date it, even under a policy that requires nothing: a
+// captured request would otherwise verify forever with a fresh Date.
+func TestVerifyCavageUnsignedDate(t *testing.T) {
+	rsaKey := readPrivateKey(t, "mastodon/bob.priv.pem")
+	resolver := keyTable{"k": {KeyID: "k", Key: rsaKey.Public()}}
+	signedAt := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	req := httptest.NewRequest("GET", "https://b.example/users/bob", nil)
+	require.NoError(t, SignCavage(req, nil, SigningKey{KeyID: "k", Key: rsaKey}, CavageOptions{
+		Headers: []string{"(request-target)", "host"}, Now: clockAt(signedAt),
+	}))
+	replayAt := signedAt.Add(30 * 24 * time.Hour)
+	req.Header.Set("Date", replayAt.Format(http.TimeFormat))
+	lax := CavagePolicy{RequiredHeaders: []string{}, Now: clockAt(replayAt)}
+	_, err := VerifyCavage(context.Background(), req, nil, resolver, lax)
+	require.ErrorIs(t, err, ErrMissingComponent)
+	req.Header.Del("Date")
+	_, err = VerifyCavage(context.Background(), req, nil, resolver, lax)
+	require.ErrorIs(t, err, ErrMissingComponent)
+}
+
 func TestVerifyCavageWindow(t *testing.T) {
 	rsaKey := readPrivateKey(t, "mastodon/bob.priv.pem")
 	resolver := keyTable{"k": {KeyID: "k", Key: rsaKey.Public()}}
@@ -255,7 +276,7 @@ func TestVerifyCavageWindow(t *testing.T) {
 		{"(expires) passed", []string{"(request-target)", "host", "(created)", "(expires)"}, CavagePolicy{}, 3*time.Hour + time.Second, ErrExpired},
 		{"(expires) capped", []string{"(request-target)", "host", "(created)", "(expires)"}, CavagePolicy{MaxValidity: time.Minute}, 62 * time.Minute, ErrExpired},
 		{"(created) in future", []string{"(request-target)", "host", "(created)"}, CavagePolicy{}, -61 * time.Minute, ErrNotYetValid},
-		{"no required headers", []string{"host"}, CavagePolicy{RequiredHeaders: []string{}}, 0, ErrMissingHeader},
+		{"no required headers", []string{"host"}, CavagePolicy{RequiredHeaders: []string{}}, 0, ErrMissingComponent},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
