@@ -281,7 +281,7 @@ func (s *scanner) prop(o *Object, key []byte) error {
 	case tSuspended:
 		err = s.boolean(&o.Suspended)
 	case tAlsoKnownAs:
-		err = s.iris(&o.AlsoKnownAs)
+		err = s.iris(o, key, &o.AlsoKnownAs)
 	case tPublicKeyPem:
 		err = s.str(&o.PublicKeyPem)
 	case tPublicKeyMultibase:

@@ -253,33 +253,49 @@ func (s *scanner) iri(dst *string) error {
 	return nil
 }
 
-func (s *scanner) iris(dst *[]string) error {
+// iris decodes a property holding IRIs (alsoKnownAs). An embedded object
+// contributes its id, and, as with iriProp, the whole value is then kept in
+// Extra so that encoding writes it back unchanged.
+func (s *scanner) iris(o *Object, key []byte, dst *[]string) error {
 	if isNull, err := s.null(); isNull || err != nil {
 		return err
 	}
+	start, embedded := s.pos, false
 	one := func() error {
 		if s.peek() == '{' {
-			o, err := s.objectValue()
+			e, err := s.objectValue()
 			if err != nil {
 				return err
 			}
-			if o.ID == "" {
+			if e.ID == "" {
 				return s.fail(ErrWrongType, "embedded object without id")
 			}
-			*dst = append(*dst, o.ID)
+			embedded = true
+			*dst = append(*dst, e.ID)
 			return nil
 		}
 		var v string
 		if err := s.iri(&v); err != nil {
 			return err
 		}
-		*dst = append(*dst, v)
+		if v != "" {
+			*dst = append(*dst, v)
+		}
 		return nil
 	}
+	var err error
 	if s.peek() == '[' {
-		return s.array(func(int) error { return one() })
+		err = s.array(func(int) error { return one() })
+	} else {
+		err = one()
 	}
-	return one()
+	if err == nil && embedded {
+		if o.Extra == nil {
+			o.Extra = make(map[string]json.RawMessage, 4)
+		}
+		o.Extra[string(key)] = append(json.RawMessage(nil), s.data[start:s.pos]...)
+	}
+	return err
 }
 
 // embedded decodes a property holding one embedded object.

@@ -49,3 +49,13 @@ func TestValueShapeErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestEmbeddedWhereIRIsAreUsualSurvives(t *testing.T) {
+	doc := `{"type":"Person","alsoKnownAs":[{"id":"https://b.example/u","type":"Person","name":"B"},"https://c.example/u"]}`
+	o, err := vocab.Unmarshal([]byte(doc))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"https://b.example/u", "https://c.example/u"}, o.AlsoKnownAs)
+	out, err := vocab.Marshal(o)
+	require.NoError(t, err)
+	assert.Contains(t, string(out), `"alsoKnownAs":[{"id":"https://b.example/u","type":"Person","name":"B"},"https://c.example/u"]`)
+}
