@@ -33,8 +33,9 @@ type CavagePolicy struct {
 	// "(created)" must be signed, as Mastodon insists.
 	RequiredHeaders []string
 
-	// RequiredBodyHeaders lists what a POST, PUT or PATCH must cover in
-	// addition. If nil, "digest". An empty, non-nil slice adds nothing.
+	// RequiredBodyHeaders lists what a POST, PUT or PATCH, or a request of
+	// any method with a non-empty body, must cover in addition. If nil,
+	// "digest". An empty, non-nil slice adds nothing.
 	RequiredBodyHeaders []string
 
 	// StrictRequestTarget turns off the retry, done by Mastodon, that checks
@@ -101,7 +102,7 @@ func VerifyCavage(ctx context.Context, req *http.Request, body []byte, resolver 
 	fail := func(err error) (*Verified, error) {
 		return nil, &VerifyError{Family: Cavage, KeyID: p.keyID, Err: err}
 	}
-	if err := checkCavageParams(req, p, &policy); err != nil {
+	if err := checkCavageParams(req, p, len(body) > 0, &policy); err != nil {
 		return fail(err)
 	}
 	path, query := requestTargetOf(req)
@@ -157,8 +158,10 @@ func VerifyCavage(ctx context.Context, req *http.Request, body []byte, resolver 
 }
 
 // checkCavageParams applies the policy to the parsed header: algorithm,
-// pseudo-headers and required coverage.
-func checkCavageParams(req *http.Request, p *cavageParams, policy *CavagePolicy) error {
+// pseudo-headers and required coverage. hasBody says the request carries a
+// non-empty body, which must be covered whatever the method: a handler may
+// read the body of a GET or DELETE too.
+func checkCavageParams(req *http.Request, p *cavageParams, hasBody bool, policy *CavagePolicy) error {
 	alg := p.algorithm
 	if alg == "" {
 		alg = cavageHS2019
@@ -200,7 +203,7 @@ func checkCavageParams(req *http.Request, p *cavageParams, policy *CavagePolicy)
 	if err := covers(p.headers, required); err != nil {
 		return err
 	}
-	if hasBodyMethod(req.Method) {
+	if hasBody || hasBodyMethod(req.Method) {
 		extra := policy.RequiredBodyHeaders
 		if extra == nil {
 			extra = []string{"digest"}

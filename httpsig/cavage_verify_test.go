@@ -81,6 +81,11 @@ func TestVerifyCavageRejects(t *testing.T) {
 		{"POST without digest", func(t *testing.T, _ *http.Request) (*http.Request, []byte) {
 			return signed(t, CavageOptions{Headers: []string{"(request-target)", "host", "date"}}), body
 		}, signedAt, ErrMissingComponent},
+		{"body on a DELETE without digest", func(t *testing.T, _ *http.Request) (*http.Request, []byte) {
+			req := httptest.NewRequest("DELETE", "https://b.example/inbox", bytes.NewReader(body))
+			require.NoError(t, SignCavage(req, nil, SigningKey{KeyID: keyID, Key: rsaKey}, CavageOptions{Now: clockAt(signedAt)}))
+			return req, body
+		}, signedAt, ErrMissingComponent},
 		{"signed header absent", func(t *testing.T, req *http.Request) (*http.Request, []byte) {
 			req.Header.Set("Content-Type", "application/activity+json")
 			require.NoError(t, SignCavage(req, body, SigningKey{KeyID: keyID, Key: rsaKey}, CavageOptions{

@@ -56,7 +56,8 @@
 // [VerifyCavage]): algorithm "rsa-sha256" or "hs2019" (or none, meaning
 // hs2019, verified by the key's type: RSA-SHA256, then RSA-SHA512 as
 // GoToSocial may sign, or Ed25519); "(request-target)", "host" and "date"
-// (or "(created)") signed, plus "digest" for POST, PUT and PATCH; a Digest
+// (or "(created)") signed, plus "digest" for POST, PUT and PATCH and any
+// request with a body; a Digest
 // carrying exactly one SHA-256 value that matches the body; a signed
 // Content-Length (Akkoma signs it) equal to the body's length; a Date from
 // one hour ahead of the clock to 1 h 05 min behind it; "(created)" and
