@@ -286,7 +286,7 @@ func verifyOne(ctx context.Context, m *message, body []byte, resolver KeyResolve
 	if err != nil {
 		return fail(err)
 	}
-	if slices.Contains(covered, compContentDigest) {
+	if coversContentDigest(p.components) {
 		if err := VerifyContentDigest(joinFieldLines(m.header.Values(headerContentDigest)), body); err != nil {
 			return fail(err)
 		}
@@ -334,6 +334,19 @@ func verifyOne(ctx context.Context, m *message, body []byte, resolver KeyResolve
 		Created:    created,
 		Components: covered,
 	}, nil
+}
+
+// coversContentDigest reports whether comps cover this message's
+// Content-Digest in any form ("content-digest", or with sf, key or bs),
+// which must then match the body. With req, the field is the request's and
+// vouches for another body.
+func coversContentDigest(comps []component) bool {
+	for _, c := range comps {
+		if c.name == compContentDigest && !c.has(paramReq) {
+			return true
+		}
+	}
+	return false
 }
 
 // keyIDOf returns the keyid parameter of a Signature-Input member, or "".

@@ -382,6 +382,30 @@ func FuzzVerifyRFC9421(f *testing.F) {
 	})
 }
 
+// TestVerifyRFC9421ContentDigestWithParams checks that a Content-Digest
+// covered with parameters must match the body too: the signature vouches
+// for the field, and the field for the body.
+func TestVerifyRFC9421ContentDigestWithParams(t *testing.T) {
+	f := newFixture(t)
+	for _, comp := range []string{`content-digest;sf`, `content-digest;key="sha-256"`, `content-digest;bs`} {
+		t.Run(comp, func(t *testing.T) {
+			req := httptest.NewRequest(http.MethodPost, testInbox, strings.NewReader(testBody))
+			cd, err := ContentDigest([]byte(testBody))
+			require.NoError(t, err)
+			req.Header.Set("Content-Digest", cd)
+			require.NoError(t, SignRFC9421(req, []byte(testBody), f.signingKey(), RFC9421Options{
+				Components: []string{"@method", "@target-uri", comp},
+				Now:        at(0),
+			}))
+			policy := RFC9421Policy{RequiredBodyComponents: []string{}, Now: at(0)}
+			_, err = VerifyRFC9421(context.Background(), req, []byte(testBody), f.resolver(), policy)
+			require.NoError(t, err)
+			_, err = VerifyRFC9421(context.Background(), req, []byte(`{"type":"Delete"}`), f.resolver(), policy)
+			require.ErrorIs(t, err, ErrDigestMismatch)
+		})
+	}
+}
+
 // TestVerifyRFC9421Scheme checks how the scheme of a request received
 // behind a TLS-terminating proxy is found for @target-uri.
 func TestVerifyRFC9421Scheme(t *testing.T) {
