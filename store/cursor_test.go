@@ -1,7 +1,7 @@
 package store_test
 
 import (
-	"hash/crc32"
+	"hash/crc64"
 	"strconv"
 	"strings"
 	"testing"
@@ -20,9 +20,15 @@ func TestCursorRoundTrip(t *testing.T) {
 		{Scope: scope, Position: 1<<63 - 1},
 		{Scope: "", Position: 42},
 		{Scope: "followers\x00https://example.com/u/é", Position: 7},
+		// A long collection IRI full of characters JSON escapes, and a
+		// scope that is not UTF-8: both once made cursors that their own
+		// store refused.
+		{Scope: "https://example.com/c?" + strings.Repeat("a&<", store.MaxIRILength/3-10), Position: 9},
+		{Scope: "https://example.com/\xff", Position: 3},
 	} {
 		s := store.EncodeCursor(c)
 		assert.NotContains(t, s, "=")
+		assert.LessOrEqual(t, len(s), 75, "cursors stay short whatever the scope")
 		got, err := store.DecodeCursor(s, c.Scope)
 		require.NoError(t, err)
 		assert.Equal(t, c, got)
@@ -42,14 +48,16 @@ func cursorTampers(good string) map[string]string {
 		"other scope":    store.EncodeCursor(store.Cursor{Scope: scope + "x", Position: 5}),
 		"zero position":  store.EncodeCursor(store.Cursor{Scope: scope, Position: 0}),
 		"neg position":   store.EncodeCursor(store.Cursor{Scope: scope, Position: -3}),
-		"extra field":    b64(`{"v":1,"s":"` + scope + `","p":5,"c":` + check5 + `,"x":1}`),
-		"bad version":    b64(`{"v":2,"s":"` + scope + `","p":5,"c":` + check5 + `}`),
-		"spaces":         b64(`{"v":1, "s":"` + scope + `","p":5,"c":` + check5 + `}`),
-		"trailing data":  b64(`{"v":1,"s":"` + scope + `","p":5,"c":` + check5 + `}{}`),
-		"float position": b64(`{"v":1,"s":"` + scope + `","p":5.5,"c":` + check5 + `}`),
-		"bad checksum":   b64(`{"v":1,"s":"` + scope + `","p":6,"c":` + check5 + `}`),
-		"no checksum":    b64(`{"v":1,"s":"` + scope + `","p":5}`),
+		"extra field":    b64(`{"v":2,"p":5,"c":` + check5 + `,"x":1}`),
+		"bad version":    b64(`{"v":3,"p":5,"c":` + check5 + `}`),
+		"spaces":         b64(`{"v":2, "p":5,"c":` + check5 + `}`),
+		"trailing data":  b64(`{"v":2,"p":5,"c":` + check5 + `}{}`),
+		"float position": b64(`{"v":2,"p":5.5,"c":` + check5 + `}`),
+		"bad checksum":   b64(`{"v":2,"p":6,"c":` + check5 + `}`),
+		"no checksum":    b64(`{"v":2,"p":5}`),
 		"very long":      strings.Repeat("A", store.MaxCursorLength+1),
+		"upper-case key": b64(`{"V":2,"p":5,"c":` + check5 + `}`),
+		"version 1":      b64(`{"v":1,"s":"` + scope + `","p":5,"c":` + check5 + `}`),
 	}
 }
 
@@ -75,7 +83,7 @@ func b64(s string) string {
 }
 
 // check5 is the checksum of position 5 in scope.
-var check5 = strconv.FormatUint(uint64(crc32.ChecksumIEEE([]byte("5\x00"+scope))), 10)
+var check5 = strconv.FormatUint(crc64.Checksum([]byte("5\x00"+scope), crc64.MakeTable(crc64.ECMA)), 10)
 
 func TestDecodeCursorRejectsEveryCharacterChange(t *testing.T) {
 	good := store.EncodeCursor(store.Cursor{Scope: scope, Position: 1234567})
@@ -93,7 +101,7 @@ func TestDecodeCursorRejectsEveryCharacterChange(t *testing.T) {
 
 func TestDecodeCursorRejectsTampering(t *testing.T) {
 	good := store.EncodeCursor(store.Cursor{Scope: scope, Position: 5})
-	_, err := store.DecodeCursor(b64(`{"v":1,"s":"`+scope+`","p":5,"c":`+check5+`}`), scope)
+	_, err := store.DecodeCursor(b64(`{"v":2,"p":5,"c":`+check5+`}`), scope)
 	require.NoError(t, err, "the test's encoder agrees with EncodeCursor")
 	for name, bad := range cursorTampers(good) {
 		t.Run(name, func(t *testing.T) {
@@ -117,5 +125,27 @@ func FuzzDecodeCursor(f *testing.F) {
 		}
 		require.Equal(t, s, store.EncodeCursor(c), "only canonical cursors decode")
 		require.Positive(t, c.Position)
+	})
+}
+
+func FuzzCursorRoundTrip(f *testing.F) {
+	f.Add(scope, int64(5))
+	f.Add("", int64(1))
+	f.Add("followers\x00https://example.com/u/é\x00accepted", int64(1<<62))
+	f.Add("https://example.com/c?a&b<c>d\"e\\f", int64(77))
+	f.Add("\xff\xfe", int64(2))
+	f.Fuzz(func(t *testing.T, sc string, pos int64) {
+		c := store.Cursor{Scope: sc, Position: pos}
+		s := store.EncodeCursor(c)
+		require.LessOrEqual(t, len(s), 75)
+		got, err := store.DecodeCursor(s, sc)
+		if pos <= 0 {
+			require.ErrorIs(t, err, store.ErrInvalidCursor)
+			return
+		}
+		require.NoError(t, err, "a cursor decodes in the scope it was made for")
+		require.Equal(t, c, got)
+		_, err = store.DecodeCursor(s, sc+"x")
+		require.ErrorIs(t, err, store.ErrInvalidCursor, "and in no other")
 	})
 }
