@@ -125,21 +125,30 @@ func (c *CachingResolver) Forget(keyID string) {
 
 // fetch asks the upstream resolver, sharing one call among concurrent
 // callers for the same key id. The fetch runs under the first caller's
-// context; the others stop waiting when their own context ends.
+// context; the others stop waiting when their own context ends, and fetch
+// again themselves when the first caller's context ended before its fetch
+// did.
 func (c *CachingResolver) fetch(ctx context.Context, keyID string) (*VerificationKey, error) {
 	if c.Resolver == nil {
 		return nil, fmt.Errorf("%w: CachingResolver has no Resolver", ErrUnknownKey)
 	}
-	c.mu.Lock()
-	if call, ok := c.inflight[keyID]; ok {
+	for {
+		c.mu.Lock()
+		call, ok := c.inflight[keyID]
+		if !ok {
+			break // c.mu stays held for the code below
+		}
 		c.mu.Unlock()
 		select {
 		case <-call.done:
-			if call.err != nil {
-				return nil, call.err
+			if call.err == nil {
+				k := *call.key
+				return &k, nil
 			}
-			k := *call.key
-			return &k, nil
+			if contextErr(call.err) && ctx.Err() == nil {
+				continue // another caller gave up, not the resolver
+			}
+			return nil, call.err
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}
@@ -147,33 +156,50 @@ func (c *CachingResolver) fetch(ctx context.Context, keyID string) (*Verificatio
 	if c.inflight == nil {
 		c.inflight = make(map[string]*resolveCall)
 	}
-	call := &resolveCall{done: make(chan struct{})}
+	call := &resolveCall{done: make(chan struct{}), err: errResolverPanicked}
 	c.inflight[keyID] = call
 	c.mu.Unlock()
+	c.resolve(ctx, keyID, call)
+	if call.err != nil {
+		return nil, call.err
+	}
+	k := *call.key
+	return &k, nil
+}
 
+// errResolverPanicked is what callers sharing a fetch see when the
+// upstream resolver panicked in it.
+var errResolverPanicked = errors.New("httpsig: key resolver panicked")
+
+// resolve runs the upstream lookup of call and publishes its outcome, even
+// when the resolver panics: a fetch left in flight would make every later
+// lookup of keyID wait for nothing.
+func (c *CachingResolver) resolve(ctx context.Context, keyID string, call *resolveCall) {
+	defer func() {
+		c.mu.Lock()
+		delete(c.inflight, keyID)
+		switch {
+		case call.err == nil:
+			c.store(keyID, *call.key, nil)
+		case !errors.Is(call.err, ErrUnknownKey):
+			// A failure to fetch says nothing about the key: keep what
+			// is cached.
+		case c.NegativeTTL > 0:
+			c.store(keyID, VerificationKey{}, call.err)
+		}
+		c.mu.Unlock()
+		close(call.done)
+	}()
 	key, err := c.Resolver.ResolveKey(ctx, keyID)
 	if err == nil && (key == nil || key.Key == nil) {
 		err = fmt.Errorf("%w: resolver returned no key", ErrUnknownKey)
 	}
+	call.key, call.err = key, err
+}
 
-	c.mu.Lock()
-	delete(c.inflight, keyID)
-	if err == nil {
-		call.key = key
-		c.store(keyID, *key, nil)
-	} else {
-		call.err = err
-		if c.NegativeTTL > 0 && errors.Is(err, ErrUnknownKey) {
-			c.store(keyID, VerificationKey{}, err)
-		}
-	}
-	c.mu.Unlock()
-	close(call.done)
-	if err != nil {
-		return nil, err
-	}
-	k := *key
-	return &k, nil
+// contextErr reports whether err says a context ended.
+func contextErr(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 
 // store caches key, or err for an unknown key; c.mu is held.

@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -208,4 +209,56 @@ func TestCachingResolverNegativeTTL(t *testing.T) {
 		require.ErrorIs(t, err, boom)
 	}
 	assert.Equal(t, 2, calls)
+}
+
+// TestCachingResolverSurvivesPanic checks that a resolver panicking in a
+// shared fetch does not leave it in flight, which would make every later
+// lookup of that key id wait until its context ends.
+func TestCachingResolverSurvivesPanic(t *testing.T) {
+	k1, _ := genEd25519(t)
+	var calls atomic.Int32
+	c := &CachingResolver{Resolver: KeyResolverFunc(func(_ context.Context, keyID string) (*VerificationKey, error) {
+		if calls.Add(1) == 1 {
+			panic("resolver bug")
+		}
+		return &VerificationKey{KeyID: keyID, Key: k1}, nil
+	})}
+	assert.Panics(t, func() { _, _ = c.ResolveKey(context.Background(), "a") })
+
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second) // a safety net, not a timing check
+	defer cancel()
+	got, err := c.ResolveKey(ctx, "a")
+	require.NoError(t, err)
+	assert.Equal(t, k1, got.Key)
+}
+
+// TestCachingResolverLeaderGivesUp checks that a caller sharing another's
+// fetch is not failed by the other's context ending.
+func TestCachingResolverLeaderGivesUp(t *testing.T) {
+	k1, _ := genEd25519(t)
+	up := &countingResolver{keys: map[string]ed25519.PublicKey{"a": k1}, gate: make(chan struct{})}
+	c := &CachingResolver{Resolver: up}
+
+	leaderCtx, cancelLeader := context.WithCancel(context.Background())
+	leaderDone := make(chan error, 1)
+	go func() {
+		_, err := c.ResolveKey(leaderCtx, "a")
+		leaderDone <- err
+	}()
+	for up.fetches.Load() == 0 {
+		runtime.Gosched()
+	}
+	waiterStarted := make(chan struct{})
+	waiterDone := make(chan error, 1)
+	go func() {
+		close(waiterStarted)
+		_, err := c.ResolveKey(context.Background(), "a")
+		waiterDone <- err
+	}()
+	<-waiterStarted
+	time.Sleep(20 * time.Millisecond) // let the waiter join the fetch; the test holds either way
+	cancelLeader()
+	require.ErrorIs(t, <-leaderDone, context.Canceled)
+	close(up.gate)
+	require.NoError(t, <-waiterDone)
 }
