@@ -186,6 +186,12 @@ func (c *CachingResolver) resolve(ctx context.Context, keyID string, call *resol
 			// is cached.
 		case c.NegativeTTL > 0:
 			c.store(keyID, VerificationKey{}, call.err)
+		default:
+			// The key is gone: stop serving the copy cached before.
+			if e, ok := c.entries[keyID]; ok {
+				c.lru.Remove(e)
+				delete(c.entries, keyID)
+			}
 		}
 		c.mu.Unlock()
 		close(call.done)

@@ -262,3 +262,23 @@ func TestCachingResolverLeaderGivesUp(t *testing.T) {
 	close(up.gate)
 	require.NoError(t, <-waiterDone)
 }
+
+// TestCachingResolverRefreshFindsKeyGone checks that a key whose refetch
+// says it no longer exists stops being served from the cache.
+func TestCachingResolverRefreshFindsKeyGone(t *testing.T) {
+	k1, _ := genEd25519(t)
+	up := &countingResolver{keys: map[string]ed25519.PublicKey{"a": k1}}
+	now := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	c := &CachingResolver{Resolver: up, Now: func() time.Time { return now }}
+	_, err := c.ResolveKey(context.Background(), "a")
+	require.NoError(t, err)
+
+	up.mu.Lock()
+	delete(up.keys, "a")
+	up.mu.Unlock()
+	now = now.Add(2 * time.Minute)
+	_, err = c.RefreshKey(context.Background(), "a")
+	require.ErrorIs(t, err, ErrUnknownKey)
+	_, err = c.ResolveKey(context.Background(), "a")
+	require.ErrorIs(t, err, ErrUnknownKey, "the deleted key is not served from the cache")
+}
