@@ -25,7 +25,11 @@ import (
 // A Transport is safe for concurrent use; do not change its fields while it
 // is in use. Use it as an http.Client's Transport.
 type Transport struct {
-	// Base sends the signed requests. If nil, http.DefaultTransport is used.
+	// Base sends the signed requests. If nil, http.DefaultTransport is
+	// used, which connects to any address, private and loopback ones
+	// included: a server that delivers to or fetches from addresses its
+	// peers choose must set Base to a transport that refuses those (the
+	// federation engine passes its guarded one).
 	Base http.RoundTripper
 
 	// Key signs every request, unless KeyFunc is set.
