@@ -166,16 +166,21 @@ type Queue interface {
 	DeleteJob(ctx context.Context, id int64) (deleted bool, err error)
 
 	// CountJobs counts jobs by state; with host != "" only jobs of that
-	// host.
+	// host. Leased jobs count as leased even after their lease expired.
+	// Hosts are matched without regard to case.
 	CountJobs(ctx context.Context, host string) (QueueCounts, error)
 
 	// HostState returns the circuit-breaker state of host; a host never
 	// written yields the zero HostState with Host set and no error.
+	// Hosts are matched without regard to case and Host is returned
+	// lower-cased, as [HostOf] gives it; an empty host, or one with a
+	// slash or white space, fails with [ErrInvalid].
 	HostState(ctx context.Context, host string) (HostState, error)
 
 	// UpdateHostState atomically reads host's state, passes it to update
-	// and stores what update leaves in it (Host stays host). Concurrent
-	// updates of one host, in any process, are serialised so none is lost.
+	// and stores what update leaves in it (Host stays host, lower-cased;
+	// host rules as for HostState). Concurrent updates of one host, in any
+	// process, are serialised so none is lost.
 	// If update returns an error nothing is stored and the error is
 	// returned. update must be quick and must not call the store.
 	UpdateHostState(ctx context.Context, host string, update func(*HostState) error) error

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -490,7 +491,7 @@ func (s *Store) CountJobs(ctx context.Context, host string) (store.QueueCounts, 
 	if host == "" {
 		return q.counts, nil
 	}
-	if hc := q.hosts[host]; hc != nil {
+	if hc := q.hosts[strings.ToLower(host)]; hc != nil {
 		return hc.counts, nil
 	}
 	return store.QueueCounts{}, nil

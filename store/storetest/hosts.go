@@ -62,5 +62,28 @@ var hostRules = []rule{
 		h, err := s.HostState(ctx(t), "a.example")
 		require.NoError(t, err)
 		assert.Len(t, h.Failures, 16)
+	}}, {"hosts are matched without regard to case, and an empty host is refused", func(t *testing.T, s store.Store) {
+		// Job.Host is lower-cased by the store; the delivery layer may
+		// hold a host as a peer wrote it. Both must name the same state
+		// and the same jobs.
+		require.NoError(t, s.UpdateHostState(ctx(t), "Mixed.Example", func(h *store.HostState) error {
+			h.OpenUntil = at(time.Hour)
+			return nil
+		}))
+		h, err := s.HostState(ctx(t), "mixed.example")
+		require.NoError(t, err)
+		assert.Equal(t, "mixed.example", h.Host, "Host is lower-cased")
+		assert.True(t, at(time.Hour).Equal(h.OpenUntil), "state written under Mixed.Example is read under mixed.example")
+		h, err = s.HostState(ctx(t), "MIXED.EXAMPLE")
+		require.NoError(t, err)
+		assert.True(t, at(time.Hour).Equal(h.OpenUntil))
+
+		enqueue(t, s, batch(alice+"/activities/1", "https://Mixed.Example/inbox", "https://mixed.example/other"))
+		assert.Equal(t, store.QueueCounts{Pending: 2}, counts(t, s, "MIXED.example"), "CountJobs matches hosts without regard to case")
+
+		_, err = s.HostState(ctx(t), "")
+		assert.ErrorIs(t, err, store.ErrInvalid, "HostState of an empty host")
+		err = s.UpdateHostState(ctx(t), "", func(*store.HostState) error { return nil })
+		assert.ErrorIs(t, err, store.ErrInvalid, "UpdateHostState of an empty host")
 	}},
 }
