@@ -137,11 +137,10 @@ func (s *scanner) prop(o *Object, key []byte) error {
 	var err error
 	switch term {
 	case tAtContext:
-		var raw []byte
+		s.ws()
 		start := s.pos
-		if raw, err = s.raw(); err == nil {
-			o.LDContext = raw
-			err = s.checkContext(raw, start)
+		if o.LDContext, err = s.raw(); err == nil {
+			err = s.checkContext(start)
 		}
 	case tID:
 		err = s.iri(&o.ID)

@@ -38,16 +38,17 @@ type contextChecker struct {
 	unknown  bool
 }
 
-// checkContext examines the raw "@context" read at offset start. It
-// returns an error matching ErrNeedsJSONLD when the document must go
-// through a JSON-LD processor to be read correctly.
-func (s *scanner) checkContext(raw []byte, start int) error {
+// checkContext examines the "@context" value that starts at offset start
+// and has just been read. It returns an error matching ErrNeedsJSONLD when
+// the document must go through a JSON-LD processor to be read correctly.
+func (s *scanner) checkContext(start int) error {
 	c := contextChecker{doc: s.data, skipFrom: start, skipTo: s.pos}
-	sub := scanner{data: raw, maxDepth: s.maxDepth, maxArray: s.maxArray}
+	// Read the value again in place: strings come from the document copy
+	// and errors carry document offsets.
+	sub := scanner{data: s.data[:s.pos], pos: start, maxDepth: s.maxDepth, maxArray: s.maxArray,
+		docStr: s.docStr}
 	if err := c.value(&sub); err != nil {
-		// Locate the error in the document rather than in the context.
 		if de, ok := err.(*DecodeError); ok {
-			de.Offset += s.pos - len(raw)
 			de.Path = joinPath(s.pathString(), de.Path)
 		}
 		return err
