@@ -35,8 +35,9 @@ const (
 // cavageSigningString builds the draft-cavage-12 signing string (§2.3): one
 // "name: value" line per entry of headers, joined by "\n". target is the
 // request target, path and query as sent. host is the request's authority,
-// used for "host" when the header map has none (Go keeps it in
-// Request.Host). Errors wrap ErrMissingHeader.
+// used for "host" in place of any Host in the header map: net/http keeps the
+// Host it receives in Request.Host and sends Request.Host (or the URL's
+// host), ignoring a Host set in the header map. Errors wrap ErrMissingHeader.
 func cavageSigningString(r *http.Request, headers []string, target, host string, created, expires int64) (string, error) {
 	var b strings.Builder
 	b.Grow(64 * len(headers))
@@ -63,8 +64,8 @@ func cavageSigningString(r *http.Request, headers []string, target, host string,
 			b.WriteString(strconv.FormatInt(expires, 10))
 		default:
 			values := r.Header[canonicalKey(h)]
-			if h == "host" && len(values) == 0 && host != "" {
-				values = []string{host}
+			if h == "host" && host != "" {
+				values = []string{host} // what net/http sends and reads, not Header["Host"]
 			}
 			if len(values) == 0 {
 				return "", fmt.Errorf("%w: %s", ErrMissingHeader, h)

@@ -91,8 +91,8 @@ func SignCavage(req *http.Request, body []byte, key SigningKey, opts CavageOptio
 	for k, v := range req.Header {
 		h[k] = v
 	}
-	if _, ok := h["Host"]; !ok {
-		h["Host"] = []string{hostOf(req)}
+	if host := hostOf(req); host != "" {
+		h["Host"] = []string{host} // net/http sends this, ignoring Header["Host"]
 	}
 	if _, ok := h["Content-Length"]; !ok && slices.Contains(headers, "content-length") {
 		h["Content-Length"] = []string{strconv.Itoa(len(body))}

@@ -5,11 +5,13 @@ import (
 	"context"
 	"crypto"
 	"crypto/ecdsa"
+	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -148,6 +150,40 @@ func TestVerifyCavageServerShapes(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, c.keyID, got.KeyID)
 			assert.Equal(t, strings.Fields(c.headers), got.Components)
+		})
+	}
+}
+// TestSignedHostIsTheHostSent checks that both families sign the host
+// net/http sends (Request.Host, else the URL's), not a Host a caller put
+// in the header map, which net/http ignores on the way out.
+func TestSignedHostIsTheHostSent(t *testing.T) {
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	require.NoError(t, err)
+	key := SigningKey{KeyID: testKeyID, Key: priv}
+	results := make(chan error, 1)
+	v := &Verifier{Resolver: edResolver(priv)}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, err := v.Verify(r.Context(), r)
+		results <- err
+	}))
+	defer srv.Close()
+	for _, family := range []Family{Cavage, RFC9421} {
+		t.Run(family.String(), func(t *testing.T) {
+			req, err := http.NewRequest(http.MethodGet, srv.URL+"/users/bob", nil)
+			require.NoError(t, err)
+			req.Header.Set("Host", "elsewhere.example")
+			if family == Cavage {
+				require.NoError(t, SignCavage(req, nil, key, CavageOptions{}))
+			} else {
+				require.NoError(t, SignRFC9421(req, nil, key, RFC9421Options{
+					Components: []string{"@method", "@target-uri", "host"},
+				}))
+			}
+			resp, err := srv.Client().Do(req)
+			require.NoError(t, err)
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			require.NoError(t, <-results)
 		})
 	}
 }

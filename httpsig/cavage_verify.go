@@ -326,7 +326,7 @@ func verifyCavageCrypto(req *http.Request, p *cavageParams, vk *VerificationKey,
 		}
 	}
 	sc := &gofedScratch{}
-	if len(h["Host"]) == 0 {
+	if host != "" || len(h["Host"]) == 0 {
 		sc.host[0] = host
 		h["Host"] = sc.host[:]
 	}

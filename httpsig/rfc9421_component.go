@@ -384,7 +384,15 @@ func queryEncode(s string) string {
 
 // field computes an HTTP field component (RFC 9421 §2.1).
 func (m *message) field(c component) (string, error) {
-	lines := m.header.Values(textproto.CanonicalMIMEHeaderKey(c.name))
+	var lines []string
+	if c.name == "host" && !m.response && m.host != "" {
+		// net/http sends Request.Host (or the URL's host) and ignores a
+		// Host in the header map; a server finds the Host it received in
+		// Request.Host.
+		lines = []string{m.host}
+	} else {
+		lines = m.header.Values(textproto.CanonicalMIMEHeaderKey(c.name))
+	}
 	if len(lines) == 0 {
 		lines = m.header[c.name] // a non-canonical key set directly
 	}
