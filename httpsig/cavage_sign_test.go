@@ -153,6 +153,7 @@ func TestVerifyCavageServerShapes(t *testing.T) {
 		})
 	}
 }
+
 // TestSignedHostIsTheHostSent checks that both families sign the host
 // net/http sends (Request.Host, else the URL's), not a Host a caller put
 // in the header map, which net/http ignores on the way out.
