@@ -289,3 +289,25 @@ func TestDecodeDoesNotRetainInput(t *testing.T) {
 	assert.JSONEq(t, `{"y":1}`, string(o.Extra["x"]))
 	assert.Equal(t, `"https://www.w3.org/ns/activitystreams"`, string(o.LDContext))
 }
+
+// FuzzDecodeBounded drives the bound checks: tight limits must fail cleanly
+// with a *DecodeError, never panic, and never let an over-limit value by.
+func FuzzDecodeBounded(f *testing.F) {
+	for _, tc := range decodeCases {
+		f.Add([]byte(tc.doc))
+	}
+	for _, tc := range errorCases {
+		f.Add([]byte(tc.doc))
+	}
+	d := vocab.Decoder{MaxDepth: 4, MaxArrayLen: 3, MaxBytes: 512}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		o, err := d.Decode(context.Background(), data)
+		if err != nil {
+			var de *vocab.DecodeError
+			require.ErrorAs(t, err, &de)
+			return
+		}
+		require.LessOrEqual(t, len(data), 512)
+		require.LessOrEqual(t, len(o.To), 3)
+	})
+}
