@@ -38,6 +38,13 @@
 // and tests control time without sleeping. Stored times keep at least
 // microsecond precision; their Location is not kept.
 //
+// # Context
+//
+// Every method takes a context first and honours it: a call whose context
+// is already done fails with an error and changes nothing (a Claim leases
+// no job, a MarkSeen records no id), and a long call such as ranging over
+// [Follows.FollowerInboxes] stops when it is done.
+//
 // # Input rules
 //
 // Every IRI argument must pass [ValidateIRI], every document

@@ -51,6 +51,7 @@ func (f Follow) DeliveryInbox() string {
 
 // FollowPage is one page of follow relationships, newest first.
 type FollowPage struct {
+	// Follows are the relationships, most recently first stored first.
 	Follows []Follow
 	// Next is the cursor of the following page, or "" on the last page.
 	Next string

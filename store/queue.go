@@ -44,14 +44,18 @@ type Job struct {
 	// OrderingKey, when not empty, orders jobs: a job is not claimed while
 	// an earlier job (lower ID) with the same OrderingKey and the same
 	// Inbox is pending or leased. Use the object's IRI, so a Delete is not
-	// delivered ahead of its Create. Dead jobs do not hold others back.
+	// delivered ahead of its Create. An earlier job waiting for a retry
+	// holds later ones back for as long as it waits, so the delivery layer
+	// must bury a job it gives up on. Dead jobs do not hold others back; a
+	// dead job requeued holds back again the later jobs not yet claimed.
 	OrderingKey string
 	// State is the job's state.
 	State JobState
 	// Attempts counts claims so far. Claim increments it, so (ID, Attempts)
 	// names one lease.
 	Attempts int
-	// NextAttempt is when the job becomes due.
+	// NextAttempt is when the job becomes due while pending: the batch's
+	// NotBefore (or Now), then the time given to Retry or Requeue.
 	NextAttempt time.Time
 	// LeaseUntil is when the current lease ends (leased jobs only).
 	LeaseUntil time.Time
@@ -83,6 +87,8 @@ type Batch struct {
 
 // QueueCounts counts jobs by state.
 type QueueCounts struct {
+	// Pending, Leased and Dead count jobs in [JobPending], [JobLeased]
+	// (expired leases included) and [JobDead].
 	Pending int
 	Leased  int
 	Dead    int
@@ -119,20 +125,42 @@ type HostState struct {
 // one of Complete, Retry or Bury, passing the Job as claimed: the store
 // identifies the lease by (ID, Attempts). Ending a lease that is no longer
 // current fails with [ErrLeaseLost] and changes nothing.
+//
+// # Leases
+//
+// A lease stays current until something else happens to its job, not
+// until LeaseUntil: once LeaseUntil has passed the job is due again, but
+// until another Claim takes it the first worker may still end the lease
+// normally. Once another Claim has taken it (Attempts went up), or it was
+// deleted, the first worker's Complete, Retry and Bury fail with
+// [ErrLeaseLost]; that worker must drop the job, since the new holder owns
+// it. A delivery that outlives its lease may thus be made twice: delivery
+// is at least once, and leases should comfortably exceed a delivery's
+// timeout.
+//
+// # Retries and the dead letter
+//
+// Retry takes the next attempt time per job, so a Retry-After answer or a
+// backoff schedule is honoured exactly. Bury moves a job to the dead letter;
+// Requeue brings it back, DeleteJob drops it. A job's activity payload is
+// kept while any job of that activity exists, in any state.
 type Queue interface {
 	// Enqueue stores one job per new inbox of b and returns how many it
 	// added. Validation is all or nothing: an invalid IRI (ActivityID,
 	// Sender, any inbox) or an invalid or oversized payload fails with
 	// nothing stored. Empty Inboxes adds nothing and returns 0, nil. An
-	// ActivityID still queued with different bytes fails with
-	// [ErrConflict]. The jobs of one call are all stored or none is.
+	// ActivityID that still has a job, in any state (dead included), with
+	// different bytes fails with [ErrConflict]. The jobs of one call are
+	// all stored or none is.
 	Enqueue(ctx context.Context, b Batch) (added int, err error)
 
 	// Claim leases up to limit due jobs to the caller until now+lease and
-	// returns them with Activity filled in, oldest NextAttempt first (ties
-	// by ID). A job is due if it is pending with NextAttempt not after now,
-	// or leased with LeaseUntil not after now (its worker vanished). Jobs
-	// held back by [Job.OrderingKey] are skipped. No job is handed to two
+	// returns them with Activity filled in, earliest due time first (ties
+	// by ID). A job is due if it is pending with NextAttempt not after now
+	// (due time NextAttempt), or leased with LeaseUntil not after now (due
+	// time LeaseUntil: its worker vanished or is late; see Leases). Each
+	// claimed job's Attempts goes up by one. Jobs held back by
+	// [Job.OrderingKey] are skipped. No job is handed to two
 	// claims whose leases overlap, whichever process they run in. limit and
 	// lease must be positive ([ErrInvalid]).
 	Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Job, error)
@@ -141,8 +169,9 @@ type Queue interface {
 	// once no job refers to it.
 	Complete(ctx context.Context, job Job) error
 
-	// Retry returns a claimed job to pending, due at next, recording
-	// lastErr.
+	// Retry returns a claimed job to pending, due at next (which may be
+	// before now: then it is due at once), recording lastErr. Attempts is
+	// unchanged.
 	Retry(ctx context.Context, job Job, next time.Time, lastErr string) error
 
 	// Bury moves a claimed job to the dead letter, recording lastErr.
@@ -162,7 +191,9 @@ type Queue interface {
 	Requeue(ctx context.Context, id int64, next time.Time) error
 
 	// DeleteJob deletes a job in any state, reporting whether it existed.
-	// A worker holding its lease then gets [ErrLeaseLost].
+	// A worker holding its lease then gets [ErrLeaseLost]. Like Complete,
+	// it frees the activity's payload with its last job, and it lets jobs
+	// held back behind it by an ordering key go.
 	DeleteJob(ctx context.Context, id int64) (deleted bool, err error)
 
 	// CountJobs counts jobs by state; with host != "" only jobs of that
