@@ -139,6 +139,21 @@ var objectRules = []rule{
 		jobs := claim(t, s, t0, time.Minute, 1)
 		require.Len(t, jobs, 1)
 		assert.Equal(t, string(wantAct), string(jobs[0].Activity), "changing the slice passed to Enqueue changed the queue")
+		clear(jobs[0].Activity)
+		job, err := s.Job(ctx(t), jobs[0].ID)
+		require.NoError(t, err)
+		assert.Equal(t, string(wantAct), string(job.Activity), "changing a claimed job's Activity changed the queue")
+
+		kp := keyPair(alice+"#ed", store.AlgorithmEd25519, t0)
+		wantPriv, wantPub := bytes.Clone(kp.PrivateKeyPEM), bytes.Clone(kp.PublicKeyPEM)
+		got2, err := s.GetOrCreateKey(ctx(t), alice, store.AlgorithmEd25519, func() (store.KeyPair, error) { return kp, nil })
+		require.NoError(t, err)
+		clear(kp.PrivateKeyPEM)
+		clear(got2.PublicKeyPEM)
+		cur, err := s.CurrentKey(ctx(t), alice, store.AlgorithmEd25519)
+		require.NoError(t, err)
+		assert.Equal(t, string(wantPriv), string(cur.PrivateKeyPEM), "changing the key passed in changed the store")
+		assert.Equal(t, string(wantPub), string(cur.PublicKeyPEM), "changing a returned key changed the store")
 	}},
 	{"a cancelled context fails the call and stores nothing", func(t *testing.T, s store.Store) {
 		c, cancel := context.WithCancel(ctx(t))
@@ -154,6 +169,20 @@ var objectRules = []rule{
 		require.NoError(t, err)
 		assert.Zero(t, n)
 		assert.Zero(t, counts(t, s, "").Total())
+
+		// A worker shutting down must not lease jobs it will never run,
+		// and an inbox must not mark as seen an activity it did not take.
+		enqueue(t, s, batch(alice+"/activities/2", "https://a.example/inbox"))
+		_, err = s.Claim(c, t0, time.Minute, 10)
+		assert.Error(t, err, "Claim")
+		assert.Equal(t, store.QueueCounts{Pending: 1}, counts(t, s, ""), "a cancelled Claim leases nothing")
+		_, err = s.MarkSeen(c, carol+"/activities/1", t0, at(time.Hour))
+		assert.Error(t, err, "MarkSeen")
+		assert.True(t, markSeen(t, s, carol+"/activities/1", t0, at(time.Hour)), "a cancelled MarkSeen records nothing")
+		jobs := claim(t, s, t0, time.Minute, 10)
+		require.Len(t, jobs, 1)
+		assert.Error(t, s.Complete(c, jobs[0]), "Complete")
+		assert.Equal(t, store.QueueCounts{Leased: 1}, counts(t, s, ""), "a cancelled Complete keeps the job")
 	}},
 	{"a document of exactly MaxDocumentSize is stored", func(t *testing.T, s store.Store) {
 		o := note(alice+"/notes/big", true, "")

@@ -258,6 +258,28 @@ var queueRules = []rule{
 		require.Len(t, jobs, 1)
 		assert.Equal(t, `{"edited":true}`, string(jobs[0].Activity))
 	}},
+	{"a dead job keeps its payload and DeleteJob frees it", func(t *testing.T, s store.Store) {
+		id := alice + "/activities/1"
+		enqueue(t, s, batch(id, "https://a.example/inbox"))
+		jobs := claim(t, s, t0, time.Minute, 10)
+		require.Len(t, jobs, 1)
+		require.NoError(t, s.Bury(ctx(t), jobs[0], "gave up"))
+		edited := store.Batch{ActivityID: id, Activity: []byte(`{"edited":true}`), Sender: sender, Inboxes: []string{"https://b.example/inbox"}, Now: t0}
+		_, err := s.Enqueue(ctx(t), edited)
+		require.ErrorIs(t, err, store.ErrConflict, "a dead job still holds its activity's bytes")
+		dead, err := s.Job(ctx(t), jobs[0].ID)
+		require.NoError(t, err)
+		assert.Equal(t, string(activity(id)), string(dead.Activity), "a dead job keeps its payload for inspection and requeue")
+		deleted, err := s.DeleteJob(ctx(t), jobs[0].ID)
+		require.NoError(t, err)
+		require.True(t, deleted)
+		n, err := s.Enqueue(ctx(t), edited)
+		require.NoError(t, err, "DeleteJob of the last job frees the payload")
+		assert.Equal(t, 1, n)
+		jobs = claim(t, s, t0, time.Minute, 10)
+		require.Len(t, jobs, 1)
+		assert.Equal(t, `{"edited":true}`, string(jobs[0].Activity))
+	}},
 	{"an ordering key holds a job behind earlier jobs to the same inbox", func(t *testing.T, s store.Store) {
 		key := alice + "/notes/1"
 		a, b := "https://a.example/inbox", "https://b.example/inbox"

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -99,6 +100,32 @@ func (s nonAtomicTx) InTx(ctx context.Context, fn func(ctx context.Context, tx s
 	return fn(ctx, s.Store)
 }
 
+// contextFreeClaim ignores its context, so a worker that is shutting down
+// still leases jobs.
+type contextFreeClaim struct{ store.Store }
+
+func (s contextFreeClaim) Claim(_ context.Context, now time.Time, lease time.Duration, limit int) ([]store.Job, error) {
+	return s.Store.Claim(context.Background(), now, lease, limit)
+}
+
+// caseSensitiveHosts counts only the jobs of a host spelled in lower case.
+type caseSensitiveHosts struct{ store.Store }
+
+func (s caseSensitiveHosts) CountJobs(ctx context.Context, host string) (store.QueueCounts, error) {
+	if host != strings.ToLower(host) {
+		return store.QueueCounts{}, nil
+	}
+	return s.Store.CountJobs(ctx, host)
+}
+
+// nanoTimes keeps expiries as int64 nanoseconds, which wrap around
+// outside the years 1678 to 2262.
+type nanoTimes struct{ store.Store }
+
+func (s nanoTimes) MarkSeen(ctx context.Context, id string, now, expires time.Time) (bool, error) {
+	return s.Store.MarkSeen(ctx, id, time.Unix(0, now.UnixNano()), time.Unix(0, expires.UnixNano()))
+}
+
 var broken = map[string]struct {
 	wrap     func(store.Store) store.Store
 	group    string
@@ -110,6 +137,9 @@ var broken = map[string]struct {
 	"cursor": {func(s store.Store) store.Store { return lenientCursor{s} }, "Collections", "Collections/tampered_or_foreign_cursors_are_ErrInvalidCursor", ""},
 	"gone":   {func(s store.Store) store.Store { return silentTombstone{s} }, "Objects", "Objects/DeleteObject_leaves_a_Tombstone_that_GetObject_returns_with_ErrGone", ""},
 	"follow": {func(s store.Store) store.Store { return alwaysCreatedFollow{s} }, "Follows", "Follows/racing_PutFollow_of_one_pair:_exactly_one_created,_one_record", ""},
+	"ctx":    {func(s store.Store) store.Store { return contextFreeClaim{s} }, "Objects", "Objects/a_cancelled_context_fails_the_call_and_stores_nothing", ""},
+	"hosts":  {func(s store.Store) store.Store { return caseSensitiveHosts{s} }, "Queue", "Queue/hosts_are_matched_without_regard_to_case,_and_an_empty_host_is_refused", ""},
+	"times":  {func(s store.Store) store.Store { return nanoTimes{s} }, "Seen", "Seen/MarkSeen_keeps_expiries_centuries_away", ""},
 	"tx": {func(s store.Store) store.Store { return nonAtomicTx{s} }, "Optional",
 		"Optional/Transactor_keeps_nothing_when_fn_fails_or_panics", "Optional/Transactor_commits_when_fn_succeeds"},
 }
