@@ -139,7 +139,7 @@ func (g *groupWriter) run(batch []*writeReq) {
 			continue
 		}
 		if !single {
-			if _, err := tx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
+			if _, err := q.ExecContext(ctx, "SAVEPOINT w"); err != nil {
 				results[i].err = fmt.Errorf("sqlite: savepoint: %w", err)
 				continue
 			}
@@ -149,7 +149,7 @@ func (g *groupWriter) run(batch []*writeReq) {
 			break
 		}
 		if results[i].err != nil || results[i].panicked {
-			if _, err := tx.ExecContext(ctx, "ROLLBACK TO w"); err != nil {
+			if _, err := q.ExecContext(ctx, "ROLLBACK TO w"); err != nil {
 				// The transaction is in an unknown state: give up on all.
 				_ = tx.Rollback()
 				for j := range results {
@@ -163,7 +163,7 @@ func (g *groupWriter) run(batch []*writeReq) {
 		} else {
 			kept++
 		}
-		if _, err := tx.ExecContext(ctx, "RELEASE w"); err != nil {
+		if _, err := q.ExecContext(ctx, "RELEASE w"); err != nil {
 			_ = tx.Rollback()
 			for j := range results {
 				if results[j].err == nil && !results[j].panicked {
