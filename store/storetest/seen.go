@@ -83,6 +83,16 @@ var seenRules = []rule{
 		n, err = s.PurgeSeen(ctx(t), at(2*time.Hour))
 		require.NoError(t, err)
 		assert.Zero(t, n, "nothing left to purge")
+
+		// A record expiring exactly at the purge time is purged: asked
+		// again at an earlier time (a clock behind the purging one's), the
+		// id is new.
+		edge := carol + "/edge"
+		require.True(t, markSeen(t, s, edge, at(3*time.Hour), at(5*time.Hour)))
+		n, err = s.PurgeSeen(ctx(t), at(5*time.Hour))
+		require.NoError(t, err)
+		assert.LessOrEqual(t, n, 3, "at most the two long records and the one expiring exactly now")
+		assert.True(t, markSeen(t, s, edge, at(4*time.Hour), at(6*time.Hour)), "a record expiring at the purge time was purged")
 	}},
 	{"bad MarkSeen input is refused", func(t *testing.T, s store.Store) {
 		for _, bad := range invalidIRIs {
