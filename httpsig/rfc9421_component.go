@@ -114,7 +114,7 @@ func plainName(s string) bool {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c != '@' && !isTokenByte(c) {
+		if c := s[i]; c != '@' && !isTokenChar(c) {
 			return false
 		}
 	}
@@ -139,7 +139,7 @@ func componentFromItem(it sfv.Item) (component, error) {
 		}
 	} else {
 		for i := 0; i < len(name); i++ {
-			if ch := name[i]; !isTokenByte(ch) || ('A' <= ch && ch <= 'Z') {
+			if ch := name[i]; !isTokenChar(ch) || ('A' <= ch && ch <= 'Z') {
 				return component{}, fmt.Errorf("%w: field name %q is not a lower-case token", ErrMalformed, name)
 			}
 		}
@@ -177,25 +177,6 @@ func componentFromItem(it sfv.Item) (component, error) {
 	return c, nil
 }
 
-// bodyMethod reports whether requests of this method carry a body that a
-// signature must cover.
-func bodyMethod(method string) bool {
-	switch method {
-	case http.MethodPost, http.MethodPut, http.MethodPatch:
-		return true
-	}
-	return false
-}
-
-// isTokenByte reports whether c may appear in a field name (RFC 9110 token).
-func isTokenByte(c byte) bool {
-	switch {
-	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		return true
-	}
-	return strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
-}
-
 // message is the part of an HTTP request or response a signature can cover.
 type message struct {
 	response      bool
@@ -231,7 +212,7 @@ func requestMessage(r *http.Request, scheme string) *message {
 	}
 	// net/http sends Content-Length from r.ContentLength rather than from
 	// the header map: a zero length only for methods that carry a body.
-	if m.contentLength == 0 && !bodyMethod(r.Method) {
+	if m.contentLength == 0 && !hasBodyMethod(r.Method) {
 		m.contentLength = -1
 	}
 	return m

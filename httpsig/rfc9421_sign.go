@@ -73,7 +73,7 @@ func SignRFC9421(req *http.Request, body []byte, key SigningKey, opts RFC9421Opt
 	specs := opts.Components
 	if specs == nil {
 		specs = []string{compMethod, compTargetURI, "date"}
-		if len(body) > 0 || bodyMethod(req.Method) {
+		if len(body) > 0 || hasBodyMethod(req.Method) {
 			specs = append(specs, compContentDigest)
 			if req.Header.Get("Content-Type") != "" {
 				specs = append(specs, "content-type")

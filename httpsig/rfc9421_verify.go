@@ -145,7 +145,7 @@ func (p *RFC9421Policy) checkRequired(m *message, body []byte, covered []string)
 	} else if err := requireAll(p.RequiredComponents, covered); err != nil {
 		return err
 	}
-	if len(body) == 0 && (m.response || !bodyMethod(m.method)) {
+	if len(body) == 0 && (m.response || !hasBodyMethod(m.method)) {
 		return nil
 	}
 	if p.RequiredBodyComponents == nil {
@@ -370,17 +370,17 @@ func knownAlgorithm(alg Algorithm) bool {
 // created plus MaxValidity) plus the skew.
 func checkRFC9421Time(p *sigParams, policy *RFC9421Policy) (time.Time, error) {
 	created := time.Unix(p.created, 0).UTC()
-	expires := created.Add(durationOr(policy.Validity, 5*time.Minute))
+	expires := created.Add(orDuration(policy.Validity, 5*time.Minute))
 	if p.hasExpires {
 		if p.expires < p.created {
 			return time.Time{}, fmt.Errorf("%w: expires before created", ErrMalformed)
 		}
 		expires = time.Unix(p.expires, 0).UTC()
 	}
-	if limit := created.Add(durationOr(policy.MaxValidity, 12*time.Hour)); expires.After(limit) {
+	if limit := created.Add(orDuration(policy.MaxValidity, 12*time.Hour)); expires.After(limit) {
 		expires = limit
 	}
-	skew := durationOr(policy.ClockSkew, time.Hour)
+	skew := orDuration(policy.ClockSkew, time.Hour)
 	now := policy.now()
 	if created.After(now.Add(skew)) {
 		return time.Time{}, fmt.Errorf("%w: created %s, now %s", ErrNotYetValid, created.Format(time.RFC3339), now.UTC().Format(time.RFC3339))
@@ -389,12 +389,4 @@ func checkRFC9421Time(p *sigParams, policy *RFC9421Policy) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("%w: valid until %s, now %s", ErrExpired, expires.Format(time.RFC3339), now.UTC().Format(time.RFC3339))
 	}
 	return created, nil
-}
-
-// durationOr returns d if positive, else def.
-func durationOr(d, def time.Duration) time.Duration {
-	if d > 0 {
-		return d
-	}
-	return def
 }
