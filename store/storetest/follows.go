@@ -296,6 +296,43 @@ var followRules = []rule{
 		}
 		assert.Empty(t, inboxes(t, s, carol), "an actor without followers")
 	}},
+	{"FollowerInboxes follows the state of each follow", func(t *testing.T, s store.Store) {
+		put := func(f store.Follow) {
+			t.Helper()
+			_, err := s.PutFollow(ctx(t), f)
+			require.NoError(t, err)
+		}
+		pending := follow("https://p.example/users/pat", alice, store.FollowPending)
+		put(pending)
+		assert.Empty(t, inboxes(t, s, alice), "a pending follower gets no deliveries")
+		require.NoError(t, s.SetFollowState(ctx(t), pending.Follower, alice, store.FollowAccepted))
+		assert.Equal(t, []string{pending.Inbox}, inboxes(t, s, alice), "accepted: its inbox is listed")
+		require.NoError(t, s.SetFollowState(ctx(t), pending.Follower, alice, store.FollowPending))
+		assert.Empty(t, inboxes(t, s, alice), "back to pending: no longer listed")
+
+		// Two followers on one server share its shared inbox; a third
+		// names as its own inbox the URL the others use as shared inbox.
+		shared := "https://m.example/inbox"
+		a := follow("https://m.example/users/a", alice, store.FollowAccepted)
+		a.SharedInbox = shared
+		b := follow("https://m.example/users/b", alice, store.FollowAccepted)
+		b.SharedInbox = shared
+		c := follow("https://m.example/users/c", alice, store.FollowAccepted)
+		c.Inbox = shared
+		put(a)
+		put(b)
+		put(c)
+		assert.Equal(t, []string{shared}, inboxes(t, s, alice), "one delivery for the server, never its followers' own inboxes")
+		for _, f := range []store.Follow{a, c} {
+			deleted, err := s.DeleteFollow(ctx(t), f.Follower, alice)
+			require.NoError(t, err)
+			require.True(t, deleted)
+		}
+		assert.Equal(t, []string{shared}, inboxes(t, s, alice), "still listed while one follower uses it")
+		b.SharedInbox = ""
+		put(b)
+		assert.Equal(t, []string{b.Inbox}, inboxes(t, s, alice), "a follow stored again without a shared inbox uses its own inbox")
+	}},
 	{"FollowerInboxes allows breaking early and writing while ranging", func(t *testing.T, s store.Store) {
 		for i := range 1200 {
 			_, err := s.PutFollow(ctx(t), remoteFollower(i, alice, store.FollowAccepted))
