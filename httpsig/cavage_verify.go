@@ -69,13 +69,6 @@ func (p *CavagePolicy) now() time.Time {
 	return time.Now()
 }
 
-func orDuration(d, def time.Duration) time.Duration {
-	if d > 0 {
-		return d
-	}
-	return def
-}
-
 // VerifyCavage verifies the draft-cavage-12 Signature header of req.
 //
 // body is the request body, already read (nil for none). The signature must
@@ -247,20 +240,10 @@ func checkCavageTime(req *http.Request, p *cavageParams, policy *CavagePolicy) (
 		// forever, so it dates nothing, whatever the policy requires.
 		return time.Time{}, fmt.Errorf("%w: neither date nor (created) is signed", ErrMissingComponent)
 	}
-	skew := orDuration(policy.ClockSkew, time.Hour)
-	expires := created.Add(orDuration(policy.Validity, 5*time.Minute))
-	if slices.Contains(p.headers, expiresPseudo) {
-		expires = time.Unix(p.expires, 0)
-	}
-	if limit := created.Add(orDuration(policy.MaxValidity, 12*time.Hour)); expires.After(limit) {
-		expires = limit
-	}
-	now := policy.now()
-	if created.After(now.Add(skew)) {
-		return time.Time{}, fmt.Errorf("%w: signed at %s, now %s", ErrNotYetValid, created.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
-	}
-	if now.After(expires.Add(skew)) {
-		return time.Time{}, fmt.Errorf("%w: valid until %s, now %s", ErrExpired, expires.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
+	w := newWindow(policy.ClockSkew, policy.Validity, policy.MaxValidity)
+	hasExpires := slices.Contains(p.headers, expiresPseudo)
+	if err := w.check(policy.now(), created, time.Unix(p.expires, 0), hasExpires); err != nil {
+		return time.Time{}, err
 	}
 	return created.UTC(), nil
 }

@@ -369,24 +369,13 @@ func knownAlgorithm(alg Algorithm) bool {
 // created minus the skew until expires (or created plus Validity, capped at
 // created plus MaxValidity) plus the skew.
 func checkRFC9421Time(p *sigParams, policy *RFC9421Policy) (time.Time, error) {
+	if p.hasExpires && p.expires < p.created {
+		return time.Time{}, fmt.Errorf("%w: expires before created", ErrMalformed)
+	}
 	created := time.Unix(p.created, 0).UTC()
-	expires := created.Add(orDuration(policy.Validity, 5*time.Minute))
-	if p.hasExpires {
-		if p.expires < p.created {
-			return time.Time{}, fmt.Errorf("%w: expires before created", ErrMalformed)
-		}
-		expires = time.Unix(p.expires, 0).UTC()
-	}
-	if limit := created.Add(orDuration(policy.MaxValidity, 12*time.Hour)); expires.After(limit) {
-		expires = limit
-	}
-	skew := orDuration(policy.ClockSkew, time.Hour)
-	now := policy.now()
-	if created.After(now.Add(skew)) {
-		return time.Time{}, fmt.Errorf("%w: created %s, now %s", ErrNotYetValid, created.Format(time.RFC3339), now.UTC().Format(time.RFC3339))
-	}
-	if now.After(expires.Add(skew)) {
-		return time.Time{}, fmt.Errorf("%w: valid until %s, now %s", ErrExpired, expires.Format(time.RFC3339), now.UTC().Format(time.RFC3339))
+	w := newWindow(policy.ClockSkew, policy.Validity, policy.MaxValidity)
+	if err := w.check(policy.now(), created, time.Unix(p.expires, 0), p.hasExpires); err != nil {
+		return time.Time{}, err
 	}
 	return created, nil
 }
