@@ -190,7 +190,8 @@ type message struct {
 	request       *message // for a response, the request it answers
 }
 
-// requestMessage describes r. scheme is used when r.URL is not absolute.
+// requestMessage describes r. scheme is used when r.URL is not absolute
+// and for every request a server received.
 func requestMessage(r *http.Request, scheme string) *message {
 	m := &message{method: r.Method, url: r.URL, header: r.Header, contentLength: r.ContentLength, scheme: scheme}
 	if m.method == "" {
@@ -199,7 +200,10 @@ func requestMessage(r *http.Request, scheme string) *message {
 	if m.url == nil {
 		m.url = &url.URL{Path: "/"}
 	}
-	if m.url.Scheme != "" {
+	if m.url.Scheme != "" && r.RequestURI == "" {
+		// A client request's URL says where it goes. A server request's
+		// URL is absolute only when the client chose the absolute form,
+		// whose scheme it is free to make up: the connection decides.
 		m.scheme = m.url.Scheme
 	}
 	m.scheme = strings.ToLower(m.scheme)

@@ -1,6 +1,7 @@
 package httpsig
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto"
@@ -438,6 +439,27 @@ func TestVerifyRFC9421Scheme(t *testing.T) {
 
 	policy.Scheme = "https"
 	_, err = VerifyRFC9421(context.Background(), received(), []byte(testBody), f.resolver(), policy)
+	require.NoError(t, err)
+}
+
+// TestVerifyRFC9421AbsoluteFormScheme checks that a client cannot pick the
+// scheme of @target-uri by sending an absolute-form request line, which
+// net/http parses into an absolute r.URL whatever the connection.
+func TestVerifyRFC9421AbsoluteFormScheme(t *testing.T) {
+	f := newFixture(t)
+	signed := f.signedPost(t, RFC9421Options{})
+	r, err := http.ReadRequest(bufio.NewReader(strings.NewReader(
+		"POST " + testInbox + " HTTP/1.1\r\nHost: remote.example\r\nContent-Length: 0\r\n\r\n")))
+	require.NoError(t, err)
+	require.Equal(t, "https", r.URL.Scheme)
+	for _, h := range []string{"Signature-Input", "Signature", "Content-Digest", "Content-Type", "Date"} {
+		r.Header.Set(h, signed.Header.Get(h))
+	}
+	policy := RFC9421Policy{Now: at(0)}
+	_, err = VerifyRFC9421(context.Background(), r, []byte(testBody), f.resolver(), policy)
+	assert.ErrorIs(t, err, ErrBadSignature, "received over plain HTTP")
+	policy.Scheme = "https"
+	_, err = VerifyRFC9421(context.Background(), r, []byte(testBody), f.resolver(), policy)
 	require.NoError(t, err)
 }
 
