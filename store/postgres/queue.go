@@ -77,6 +77,11 @@ func (s *Store) Enqueue(ctx context.Context, b store.Batch) (int, error) {
 			return wrapErr("enqueue", err)
 		}
 		added = tag.RowsAffected()
+		if added > 0 {
+			if _, err := tx.Exec(ctx, notifySQL, s.notifyChannel()); err != nil {
+				return wrapErr("enqueue", err)
+			}
+		}
 		return nil
 	})
 	if err != nil {
@@ -305,8 +310,12 @@ func (s *Store) endLease(ctx context.Context, op string, job store.Job, set stri
 
 // Retry implements [store.Queue].
 func (s *Store) Retry(ctx context.Context, job store.Job, next time.Time, lastErr string) error {
-	return s.endLease(ctx, "retry", job,
+	err := s.endLease(ctx, "retry", job,
 		`state = 'pending', next_attempt = $3, due = $3, lease_until = NULL, last_error = $4`, next, lastErr)
+	if err == nil {
+		s.jobsChanged(ctx)
+	}
+	return err
 }
 
 // Bury implements [store.Queue].
@@ -385,6 +394,7 @@ func (s *Store) Requeue(ctx context.Context, id int64, next time.Time) error {
 	if state != string(store.JobDead) {
 		return fmt.Errorf("postgres: requeue job %d: %w: job is %s, not dead", id, store.ErrConflict, state)
 	}
+	s.jobsChanged(ctx)
 	return nil
 }
 

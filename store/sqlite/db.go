@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	sqlitedrv "modernc.org/sqlite"
@@ -207,11 +208,17 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context, tx store.
 	if s.tx != nil {
 		return fn(ctx, s)
 	}
-	return s.writer.do(ctx, func(q querier) error {
+	notify := new(atomic.Bool)
+	err := s.writer.do(ctx, func(q querier) error {
 		inner := *s
 		inner.tx = q
+		inner.txNotify = notify
 		return fn(ctx, &inner)
 	})
+	if err == nil && notify.Load() {
+		s.notifier.notify()
+	}
+	return err
 }
 
 // wrapErr prefixes err with the package and operation; a missing row

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
@@ -60,6 +61,10 @@ type Store struct {
 	// r serves reads outside write transactions. For an in-memory database,
 	// which cannot be shared between connections, r is w.
 	r *sql.DB
+	// notifier serves NotifyJobs; txNotify is set on the Store given to an
+	// InTx callback, to notify after the commit.
+	notifier *notifier
+	txNotify *atomic.Bool
 	// writer runs every write transaction outside InTx on w.
 	writer *groupWriter
 	// wc and rc cache prepared statements on w and r.
@@ -91,7 +96,7 @@ func Open(ctx context.Context, path string, cfg Config) (*Store, error) {
 	if cfg.MaxReaders <= 0 {
 		cfg.MaxReaders = max(DefaultMaxReaders, runtime.GOMAXPROCS(0))
 	}
-	s := &Store{path: path, cfg: cfg, log: cfg.Logger, closeOnce: new(sync.Once)}
+	s := &Store{path: path, cfg: cfg, log: cfg.Logger, closeOnce: new(sync.Once), notifier: newNotifier()}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}

@@ -92,6 +92,9 @@ func (s *Store) Enqueue(ctx context.Context, b store.Batch) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	if added > 0 {
+		s.jobsChanged()
+	}
 	return added, nil
 }
 
@@ -243,8 +246,12 @@ func freePayload(ctx context.Context, tx querier, payloadID int64) error {
 // Retry implements [store.Queue].
 func (s *Store) Retry(ctx context.Context, job store.Job, next time.Time, lastErr string) error {
 	at := next.UnixMicro()
-	return s.endLease(ctx, "retry", job,
+	err := s.endLease(ctx, "retry", job,
 		`state = 'pending', next_attempt = ?, due = ?, lease_until = NULL, last_error = ?`, at, at, lastErr)
+	if err == nil {
+		s.jobsChanged()
+	}
+	return err
 }
 
 // Bury implements [store.Queue].
@@ -341,7 +348,7 @@ func (s *Store) DeadJobs(ctx context.Context, cursor string, limit int) ([]store
 
 // Requeue implements [store.Queue].
 func (s *Store) Requeue(ctx context.Context, id int64, next time.Time) error {
-	return s.write(ctx, func(tx querier) error {
+	err := s.write(ctx, func(tx querier) error {
 		var state string
 		if err := tx.QueryRowContext(ctx, `SELECT state FROM jobs WHERE id = ?`, id).Scan(&state); err != nil {
 			return wrapErr(fmt.Sprintf("requeue job %d", id), err)
@@ -355,6 +362,10 @@ func (s *Store) Requeue(ctx context.Context, id int64, next time.Time) error {
 		}
 		return nil
 	})
+	if err == nil {
+		s.jobsChanged()
+	}
+	return err
 }
 
 // DeleteJob implements [store.Queue].
