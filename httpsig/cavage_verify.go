@@ -40,7 +40,9 @@ type CavagePolicy struct {
 
 	// StrictRequestTarget turns off the retry, done by Mastodon, that checks
 	// "(request-target)" without the query string when the signature does
-	// not verify with it.
+	// not verify with it. With the retry, a signature made for a path alone
+	// also verifies that path with any query added; a signature made with
+	// a query never verifies with another.
 	StrictRequestTarget bool
 
 	// ClockSkew is the tolerance for clocks that disagree. If zero, 1 hour.

@@ -312,6 +312,19 @@ func TestVerifyCavageQueryQuirk(t *testing.T) {
 	require.NoError(t, err)
 	_, err = VerifyCavage(context.Background(), req, nil, resolver, CavagePolicy{Now: clockAt(now), StrictRequestTarget: true})
 	require.ErrorIs(t, err, ErrBadSignature)
+
+	// Signed with one query, replayed with another or none: the quirk
+	// only ever drops the query from what is checked, never swaps it.
+	for _, headers := range [][]string{nil, {"(request-target)", "host", "date", "(created)"}} {
+		signed := httptest.NewRequest("GET", "https://b.example/outbox?page=1", nil)
+		require.NoError(t, SignCavage(signed, nil, SigningKey{KeyID: "k", Key: rsaKey}, CavageOptions{Headers: headers, Now: clockAt(now)}))
+		for _, replayed := range []string{"page=2", "page=1&page=2", ""} {
+			r := signed.Clone(context.Background())
+			r.URL.RawQuery = replayed
+			_, err := VerifyCavage(context.Background(), r, nil, resolver, CavagePolicy{Now: clockAt(now)})
+			require.ErrorIs(t, err, ErrBadSignature, "%v replayed with %q", headers, replayed)
+		}
+	}
 }
 
 // The query retry works on the path that verifies without go-fed too.
