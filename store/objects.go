@@ -52,7 +52,8 @@ type Objects interface {
 	// DeleteObject replaces the object under iri by a Tombstone recording
 	// its former type and deleted time. Deleting a Tombstone again is a
 	// no-op returning nil; deleting an IRI never stored fails with
-	// [ErrNotFound].
+	// [ErrNotFound]. A zero deleted time fails with [ErrInvalid]: a
+	// Tombstone is known by its Deleted time.
 	DeleteObject(ctx context.Context, iri string, deleted time.Time) error
 
 	// PurgeObject forgets iri entirely, Tombstone included, so a later

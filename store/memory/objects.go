@@ -76,6 +76,9 @@ func (s *Store) DeleteObject(ctx context.Context, iri string, deleted time.Time)
 	if err := validateIRIs("object", iri); err != nil {
 		return err
 	}
+	if deleted.IsZero() {
+		return invalid("object %q: zero deletion time", iri)
+	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}

@@ -89,6 +89,16 @@ var objectRules = []rule{
 		assert.Equal(t, "Note", got.FormerType, "a second delete keeps the former type")
 		assert.ErrorIs(t, s.DeleteObject(ctx(t), alice+"/notes/404", t0), store.ErrNotFound)
 	}},
+	{"DeleteObject with a zero time is refused and deletes nothing", func(t *testing.T, s store.Store) {
+		// A Tombstone is known by its deletion time; a zero one would
+		// leave a Tombstone that reads as a live object.
+		o := note(alice+"/notes/1", true, "still here")
+		require.NoError(t, s.PutObject(ctx(t), o))
+		assert.ErrorIs(t, s.DeleteObject(ctx(t), o.IRI, time.Time{}), store.ErrInvalid)
+		got, err := s.GetObject(ctx(t), o.IRI)
+		require.NoError(t, err, "the object is untouched")
+		assert.Equal(t, "Note", got.Type)
+	}},
 	{"PutObject does not resurrect a Tombstone", func(t *testing.T, s store.Store) {
 		o := note(carol+"/notes/1", false, "v1")
 		require.NoError(t, s.PutObject(ctx(t), o))
