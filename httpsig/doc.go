@@ -67,6 +67,12 @@
 // created, covering "@method" and "@target-uri", and "content-digest" when
 // there is a body. [VerifyResponseRFC9421] checks signed responses.
 //
+// "@target-uri" needs the scheme the client used, which a server behind a
+// TLS-terminating proxy cannot see: set RFC9421Policy.Scheme to "https"
+// there. X-Forwarded-Proto, which any client can send, is believed only
+// with TrustForwardedProto, and the scheme of an absolute-form request line
+// never.
+//
 // A failure is a [*VerifyError] whose Err wraps one sentinel saying what
 // went wrong — [ErrNoSignature], [ErrMalformed], [ErrUnknownAlgorithm],
 // [ErrMissingComponent], [ErrMissingHeader], [ErrDigestMismatch],
