@@ -60,7 +60,10 @@ type Keys interface {
 	// RotateKey makes next the actor's current key for next.Algorithm.
 	// The key it replaces (if any) is kept with Expires = graceUntil and
 	// stays readable by [Keys.KeyByID] and [Keys.ActorKeys] until then.
-	// next.KeyID must be new ([ErrConflict] otherwise).
+	// next.KeyID must be new ([ErrConflict] otherwise). graceUntil must
+	// not be zero ([ErrInvalid], nothing changed): a zero Expires marks a
+	// current key, so the old key would stay valid for ever. To retire the
+	// old key at once, as after a compromise, pass the current time.
 	RotateKey(ctx context.Context, actorIRI string, next KeyPair, graceUntil time.Time) error
 
 	// KeyByID returns the key with the given id, current or retired, if it

@@ -130,6 +130,9 @@ func (s *Store) RotateKey(ctx context.Context, actorIRI string, next store.KeyPa
 	if err := checkKeyPair(next, next.Algorithm); err != nil {
 		return err
 	}
+	if graceUntil.IsZero() {
+		return invalid("zero graceUntil: pass the current time to retire the old key at once")
+	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}

@@ -166,6 +166,28 @@ var keyRules = []rule{
 		require.NoError(t, err)
 		assert.Equal(t, next.KeyID, got.KeyID, "GetOrCreateKey returns the rotated key")
 	}},
+	{"RotateKey refuses a zero grace period end, and now retires at once", func(t *testing.T, s store.Store) {
+		// A zero graceUntil would leave the old key with a zero Expires:
+		// readable for ever and indistinguishable from a current key,
+		// which defeats a rotation meant to revoke it.
+		old, err := s.GetOrCreateKey(ctx(t), alice, store.AlgorithmRSA2048, creator(alice+"#key-1", store.AlgorithmRSA2048, nil))
+		require.NoError(t, err)
+		err = s.RotateKey(ctx(t), alice, keyPair(alice+"#key-2", store.AlgorithmRSA2048, t0), time.Time{})
+		require.ErrorIs(t, err, store.ErrInvalid, "a zero graceUntil")
+		cur, err := s.CurrentKey(ctx(t), alice, store.AlgorithmRSA2048)
+		require.NoError(t, err)
+		assert.Equal(t, old.KeyID, cur.KeyID, "a refused rotation changes nothing")
+		_, err = s.KeyByID(ctx(t), alice+"#key-2", t0)
+		assert.ErrorIs(t, err, store.ErrNotFound, "a refused rotation stores nothing")
+
+		require.NoError(t, s.RotateKey(ctx(t), alice, keyPair(alice+"#key-3", store.AlgorithmRSA2048, t0), t0))
+		_, err = s.KeyByID(ctx(t), old.KeyID, t0)
+		assert.ErrorIs(t, err, store.ErrNotFound, "a grace period ending now retires the old key at once")
+		keys, err := s.ActorKeys(ctx(t), alice, t0)
+		require.NoError(t, err)
+		require.Len(t, keys, 1)
+		assert.Equal(t, alice+"#key-3", keys[0].KeyID)
+	}},
 	{"RotateKey on an actor without a key makes it current", func(t *testing.T, s store.Store) {
 		next := keyPair(alice+"#key-1", store.AlgorithmEd25519, t0)
 		require.NoError(t, s.RotateKey(ctx(t), alice, next, at(time.Hour)))
