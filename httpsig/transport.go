@@ -128,6 +128,10 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		return resp, nil
 	}
+	if err := req.Context().Err(); err != nil {
+		drain(resp)
+		return nil, err // the caller has gone: knock no more
+	}
 	if t.Logger != nil {
 		t.Logger.DebugContext(req.Context(), "httpsig: peer refused signature, trying the other family",
 			"host", host, "status", resp.StatusCode, "refused", first.String(), "next", second.String())

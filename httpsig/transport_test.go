@@ -2,6 +2,7 @@ package httpsig
 
 import (
 	"bytes"
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -282,3 +283,57 @@ func TestTransportContentLengthOverHTTP(t *testing.T) {
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, []Family{Cavage}, p.seen())
 }
+
+// closeTracker is a response body that records being closed.
+type closeTracker struct {
+	io.Reader
+	closed atomic.Bool
+}
+
+func (c *closeTracker) Close() error { c.closed.Store(true); return nil }
+
+// TestTransportSecondKnockHonoursContext checks that a request whose
+// context ends while the first knock is answered is not sent again, and
+// that the refused answer's body is closed either way.
+func TestTransportSecondKnockHonoursContext(t *testing.T) {
+	for _, cancelFirst := range []bool{false, true} {
+		ctx, cancel := context.WithCancel(context.Background())
+		var calls atomic.Int32
+		var bodies []*closeTracker
+		var mu sync.Mutex
+		tr := newTransport(t, roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			n := calls.Add(1)
+			if n == 1 && cancelFirst {
+				cancel()
+			}
+			status := http.StatusUnauthorized
+			if n > 1 {
+				status = http.StatusAccepted
+			}
+			b := &closeTracker{Reader: strings.NewReader("answer")}
+			mu.Lock()
+			bodies = append(bodies, b)
+			mu.Unlock()
+			return &http.Response{StatusCode: status, Body: b, Request: r}, nil
+		}))
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, "https://remote.example/users/bob", nil)
+		require.NoError(t, err)
+		resp, err := tr.RoundTrip(req)
+		if cancelFirst {
+			require.ErrorIs(t, err, context.Canceled)
+			assert.Nil(t, resp)
+			assert.EqualValues(t, 1, calls.Load(), "no second knock once the context has ended")
+		} else {
+			require.NoError(t, err)
+			assert.Equal(t, http.StatusAccepted, resp.StatusCode)
+			assert.EqualValues(t, 2, calls.Load())
+		}
+		assert.True(t, bodies[0].closed.Load(), "the refused answer is closed")
+		cancel()
+	}
+}
+
+// roundTripFunc adapts a function to http.RoundTripper.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
