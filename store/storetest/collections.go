@@ -146,6 +146,13 @@ var collectionRules = []rule{
 		addItems(t, s, outbox, 100, 10) // newer than the walk: never inside it
 		_, err = s.RemoveFromCollection(ctx(t), outbox, items[3])
 		require.NoError(t, err)
+		// The member the cursor stands on goes and comes back newest: the
+		// walk resumes below its old position all the same.
+		last := p.Items[len(p.Items)-1]
+		_, err = s.RemoveFromCollection(ctx(t), outbox, last)
+		require.NoError(t, err)
+		_, err = s.AddToCollection(ctx(t), outbox, last)
+		require.NoError(t, err)
 		for cursor := p.Next; cursor != ""; {
 			p, err = s.CollectionPage(ctx(t), outbox, cursor, 7)
 			require.NoError(t, err)
