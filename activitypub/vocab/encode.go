@@ -30,6 +30,9 @@ var ErrInvalidExtra = errors.New("vocab: Extra value is not valid JSON")
 // A property present in Extra is written from Extra instead of its field
 // (this is how a value of an unexpected shape survives a round trip).
 func Marshal(o *Object) ([]byte, error) {
+	if o == nil {
+		return nil, ErrNilObject
+	}
 	e := encoder{buf: make([]byte, 0, 1024)}
 	if err := e.object(o, true); err != nil {
 		return nil, err
@@ -37,9 +40,18 @@ func Marshal(o *Object) ([]byte, error) {
 	return e.buf, nil
 }
 
-// MarshalJSON implements json.Marshaler; it is Marshal. Like every method of
-// Object it has a pointer receiver: hand encoding/json a *Object.
-func (o *Object) MarshalJSON() ([]byte, error) { return Marshal(o) }
+// MarshalJSON implements json.Marshaler; it is Marshal, except that a nil
+// Object is JSON null. Like every method of Object it has a pointer
+// receiver: hand encoding/json a *Object.
+func (o *Object) MarshalJSON() ([]byte, error) {
+	if o == nil {
+		return []byte("null"), nil
+	}
+	return Marshal(o)
+}
+
+// ErrNilObject reports a nil *Object handed to Marshal.
+var ErrNilObject = errors.New("vocab: cannot encode a nil Object")
 
 type encoder struct {
 	buf   []byte
@@ -130,13 +142,26 @@ func (e *encoder) appendFloat(f float64) error {
 	return nil
 }
 
-func (e *encoder) time(k string, t time.Time) {
-	if !t.IsZero() && e.key(k) {
+// time writes t in UTC ("Z"), as Mastodon writes dates. A year outside
+// 0000-9999 has no RFC 3339 form and fails.
+func (e *encoder) time(k string, t time.Time) error {
+	if t.IsZero() {
+		return nil
+	}
+	t = t.UTC()
+	if y := t.Year(); y < 0 || y > 9999 {
+		return ErrInvalidTime
+	}
+	if e.key(k) {
 		e.buf = append(e.buf, '"')
 		e.buf = t.AppendFormat(e.buf, time.RFC3339Nano)
 		e.buf = append(e.buf, '"')
 	}
+	return nil
 }
+
+// ErrInvalidTime reports a time whose year RFC 3339 cannot write.
+var ErrInvalidTime = errors.New("vocab: time outside years 0000-9999")
 
 func (e *encoder) strs(k string, v []string, array bool) {
 	if len(v) == 0 || !e.key(k) {
@@ -157,17 +182,32 @@ func (e *encoder) strs(k string, v []string, array bool) {
 }
 
 func (e *encoder) refs(k string, v []Ref, array bool) error {
-	if len(v) == 0 || !e.key(k) {
+	n := 0
+	for _, r := range v {
+		if !r.isZero() {
+			n++
+		}
+	}
+	if n == 0 || !e.key(k) {
 		return nil
 	}
-	if len(v) == 1 && !array {
-		return e.refValue(v[0])
+	if n == 1 && !array {
+		for _, r := range v {
+			if !r.isZero() {
+				return e.refValue(r)
+			}
+		}
 	}
 	e.buf = append(e.buf, '[')
-	for i, r := range v {
-		if i > 0 {
+	first := true
+	for _, r := range v {
+		if r.isZero() {
+			continue
+		}
+		if !first {
 			e.buf = append(e.buf, ',')
 		}
+		first = false
 		if err := e.refValue(r); err != nil {
 			return err
 		}
@@ -177,7 +217,7 @@ func (e *encoder) refs(k string, v []Ref, array bool) error {
 }
 
 func (e *encoder) ref(k string, r *Ref) error {
-	if r == nil || (r.IRI == "" && r.Object == nil) || !e.key(k) {
+	if r == nil || r.isZero() || !e.key(k) {
 		return nil
 	}
 	return e.refValue(*r)
@@ -217,16 +257,24 @@ func (e *encoder) nested(o *Object) error {
 func (e *encoder) object(o *Object, top bool) error {
 	e.o, e.comma = o, false
 	e.buf = append(e.buf, '{')
+	// "@context" comes first, wherever it was set: a value in Extra
+	// overrides LDContext like any other property.
+	ctx, inExtra := o.Extra["@context"]
+	if !inExtra {
+		ctx = o.LDContext
+	}
 	switch {
-	case len(o.LDContext) > 0:
-		if !json.Valid(o.LDContext) {
+	case len(ctx) > 0:
+		if !json.Valid(ctx) {
 			return ErrInvalidExtra
 		}
-		e.key("@context")
-		e.buf = append(e.buf, o.LDContext...)
+		e.buf = append(e.buf, `"@context":`...)
+		e.buf = append(e.buf, ctx...)
+		e.comma = true
 	case top:
-		e.key("@context")
+		e.buf = append(e.buf, `"@context":`...)
 		e.buf = append(e.buf, DefaultContext...)
+		e.comma = true
 	}
 	e.str("id", o.ID)
 	if o.Type != "" && e.key("type") {
@@ -296,11 +344,15 @@ func (e *encoder) object(o *Object, top bool) error {
 			return err
 		}
 	}
-	e.time("published", o.Published)
-	e.time("updated", o.Updated)
-	e.time("startTime", o.StartTime)
-	e.time("endTime", o.EndTime)
-	e.time("deleted", o.Deleted)
+	for _, p := range [...]struct {
+		k string
+		v time.Time
+	}{{"published", o.Published}, {"updated", o.Updated}, {"startTime", o.StartTime},
+		{"endTime", o.EndTime}, {"deleted", o.Deleted}} {
+		if err := e.time(p.k, p.v); err != nil {
+			return err
+		}
+	}
 	e.str("duration", o.Duration)
 	e.str("formerType", o.FormerType)
 	for _, p := range [...]struct {
@@ -400,6 +452,9 @@ func (e *encoder) object(o *Object, top bool) error {
 		}
 		slices.Sort(keys)
 		for _, k := range keys {
+			if k == "@context" {
+				continue // written first, above
+			}
 			v := o.Extra[k]
 			if !json.Valid(v) {
 				return ErrInvalidExtra

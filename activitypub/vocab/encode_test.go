@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -65,4 +66,52 @@ func TestMarshalKeepsOwnContext(t *testing.T) {
 	out, err := vocab.Marshal(o)
 	require.NoError(t, err)
 	assert.Equal(t, `{"@context":["https://www.w3.org/ns/activitystreams",{"isCat":"misskey:isCat"}],"type":"Person","isCat":true}`, string(out))
+}
+
+func TestMarshalNil(t *testing.T) {
+	_, err := vocab.Marshal(nil)
+	assert.ErrorIs(t, err, vocab.ErrNilObject)
+	out, err := json.Marshal(struct {
+		O *vocab.Object `json:"o"`
+	}{})
+	require.NoError(t, err)
+	assert.Equal(t, `{"o":null}`, string(out))
+	var o *vocab.Object
+	out, err = o.MarshalJSON()
+	require.NoError(t, err)
+	assert.Equal(t, "null", string(out))
+}
+
+// An "@context" set through Extra is still written first, once, and the
+// document stays valid JSON.
+func TestMarshalContextInExtra(t *testing.T) {
+	o := &vocab.Object{Type: vocab.TypeNote, LDContext: json.RawMessage(`"https://ignored.example"`),
+		Extra: map[string]json.RawMessage{"@context": json.RawMessage(`"https://www.w3.org/ns/activitystreams"`)}}
+	out, err := vocab.Marshal(o)
+	require.NoError(t, err)
+	assert.Equal(t, `{"@context":"https://www.w3.org/ns/activitystreams","type":"Note"}`, string(out))
+}
+
+// Dates go out in UTC, as Mastodon writes them, whatever zone they were
+// built in.
+func TestMarshalTimesInUTC(t *testing.T) {
+	cet := time.FixedZone("CET", 3600)
+	o := &vocab.Object{Type: vocab.TypeNote, Published: time.Date(2024, 1, 1, 13, 0, 0, 0, cet),
+		Updated: time.Date(2024, 1, 1, 13, 0, 0, 5e8, cet)}
+	out, err := vocab.Marshal(o)
+	require.NoError(t, err)
+	assert.Contains(t, string(out), `"published":"2024-01-01T12:00:00Z"`)
+	assert.Contains(t, string(out), `"updated":"2024-01-01T12:00:00.5Z"`)
+	_, err = vocab.Marshal(&vocab.Object{Published: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)})
+	assert.ErrorIs(t, err, vocab.ErrInvalidTime)
+}
+
+// Empty references are left out rather than written as "".
+func TestMarshalSkipsZeroRefs(t *testing.T) {
+	o := &vocab.Object{Type: vocab.TypeNote, To: []vocab.Ref{{}, vocab.IRIRef("https://b.example/u")},
+		Tag: []vocab.Ref{{}}, InReplyTo: []vocab.Ref{{}, vocab.IRIRef("https://b.example/n")}, Replies: &vocab.Ref{}}
+	o.LDContext = json.RawMessage(`"https://www.w3.org/ns/activitystreams"`)
+	out, err := vocab.Marshal(o)
+	require.NoError(t, err)
+	assert.Equal(t, `{"@context":"https://www.w3.org/ns/activitystreams","type":"Note","inReplyTo":"https://b.example/n","to":["https://b.example/u"]}`, string(out))
 }

@@ -186,6 +186,9 @@ type Ref struct {
 	Object *Object
 }
 
+// isZero reports whether the Ref holds nothing (the encoder skips it).
+func (r Ref) isZero() bool { return r.IRI == "" && r.Object == nil }
+
 // IRIRef returns a Ref holding an IRI.
 func IRIRef(iri string) Ref { return Ref{IRI: iri} }
 
