@@ -13,8 +13,9 @@
 //	}
 //	defer s.Close()
 //
-// *Store implements [store.Store] and the optional [store.Transactor]. It
-// passes the conformance suite in package storetest.
+// *Store implements [store.Store] and the optional [store.Transactor] and
+// [store.JobNotifier] (LISTEN/NOTIFY, so an enqueue in one instance wakes
+// workers in all). It passes the conformance suite in package storetest.
 //
 // # Config defaults
 //

@@ -17,8 +17,8 @@ type Config struct {
 	// Schema is the PostgreSQL schema holding the store's tables. Open
 	// creates it when missing and puts it first on every connection's
 	// search_path. Empty means the server's default search_path (usually
-	// "public"). It must be a plain identifier: letters, digits and
-	// underscores, not starting with a digit, at most 63 bytes.
+	// "public"). It must be a plain identifier: lower-case ASCII letters,
+	// digits and underscores, not starting with a digit, at most 63 bytes.
 	Schema string
 
 	// MaxConns caps the pool's connections. Zero means pgxpool's default
@@ -90,7 +90,7 @@ func validIdent(name string) bool {
 	}
 	for i, c := range name {
 		switch {
-		case c == '_', c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z':
+		case c == '_', c >= 'a' && c <= 'z':
 		case c >= '0' && c <= '9' && i > 0:
 		default:
 			return false

@@ -15,7 +15,7 @@ import (
 )
 
 func TestOpenBadConfig(t *testing.T) {
-	for _, schema := range []string{"1abc", "has space", `quo"te`, "semi;colon", "x-y", strings.Repeat("a", 64)} {
+	for _, schema := range []string{"1abc", "Upper", "has space", `quo"te`, "semi;colon", "x-y", strings.Repeat("a", 64)} {
 		t.Run(schema, func(t *testing.T) {
 			_, err := postgres.Open(context.Background(), "postgres://127.0.0.1:1/x", postgres.Config{Schema: schema})
 			assert.ErrorIs(t, err, postgres.ErrBadSchema)

@@ -11,8 +11,9 @@
 //	}
 //	defer s.Close()
 //
-// *Store implements [store.Store] and the optional [store.Transactor]. It
-// passes the conformance suite in package storetest.
+// *Store implements [store.Store] and the optional [store.Transactor] and
+// [store.JobNotifier] (notifications stay within the process). It passes
+// the conformance suite in package storetest.
 //
 // # Config defaults
 //
