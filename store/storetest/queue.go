@@ -136,6 +136,22 @@ var queueRules = []rule{
 		assert.ErrorIs(t, s.Bury(ctx(t), first[0], "x"), store.ErrLeaseLost)
 		require.NoError(t, s.Complete(ctx(t), second[0]))
 	}},
+	{"an expired lease is due at its LeaseUntil, not its NextAttempt", func(t *testing.T, s store.Store) {
+		first := batch(alice+"/activities/1", "https://a.example/inbox")
+		enqueue(t, s, first)
+		held := claim(t, s, t0, 5*time.Minute, 10)
+		require.Len(t, held, 1)
+		second := batch(alice+"/activities/2", "https://b.example/inbox")
+		second.NotBefore = at(3 * time.Minute)
+		enqueue(t, s, second)
+		got := claim(t, s, at(20*time.Minute), time.Minute, 1)
+		require.Len(t, got, 1)
+		assert.Equal(t, second.ActivityID, got[0].ActivityID, "due at 3 min comes before a lease that ended at 5 min")
+		got = claim(t, s, at(20*time.Minute), time.Minute, 1)
+		require.Len(t, got, 1)
+		assert.Equal(t, first.ActivityID, got[0].ActivityID)
+		assert.Equal(t, 2, got[0].Attempts)
+	}},
 	{"a lease that expired without another claim can still be completed", func(t *testing.T, s store.Store) {
 		enqueue(t, s, batch(alice+"/activities/1", "https://a.example/inbox"))
 		jobs := claim(t, s, t0, time.Minute, 10)
