@@ -46,15 +46,9 @@ type CavageOptions struct {
 // SignCavage is safe for concurrent use: every call builds its own go-fed
 // signer, as go-fed/httpsig signers are not goroutine-safe.
 func SignCavage(req *http.Request, body []byte, key SigningKey, opts CavageOptions) error {
-	if key.KeyID == "" {
-		return fmt.Errorf("httpsig: signing key has no key id")
-	}
-	alg := key.Algorithm
-	if alg == "" {
-		var err error
-		if alg, err = algorithmFor(key.Key); err != nil {
-			return err
-		}
+	alg, err := key.algorithm()
+	if err != nil {
+		return err
 	}
 	if alg != RSAv15SHA256 && alg != Ed25519 {
 		return fmt.Errorf("%w: draft-cavage signing supports rsa-v1_5-sha256 and ed25519, not %s", ErrUnknownAlgorithm, alg)

@@ -6,6 +6,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rsa"
+	"errors"
 	"fmt"
 )
 
@@ -35,6 +36,18 @@ type SigningKey struct {
 	// Algorithm selects the algorithm. If empty, it is derived from Key:
 	// rsa-v1_5-sha256 for RSA, ed25519, ecdsa-p256-sha256 and hmac-sha256.
 	Algorithm Algorithm
+}
+
+// algorithm checks that k has a key id and returns the algorithm it signs
+// with: k.Algorithm, else the one its key's type implies.
+func (k SigningKey) algorithm() (Algorithm, error) {
+	if k.KeyID == "" {
+		return "", errors.New("httpsig: signing key has no key id")
+	}
+	if k.Algorithm != "" {
+		return k.Algorithm, nil
+	}
+	return algorithmFor(k.Key)
 }
 
 // VerificationKey is a public key found for a key id, and the actor that owns it.

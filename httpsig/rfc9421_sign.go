@@ -1,7 +1,6 @@
 package httpsig
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -112,15 +111,9 @@ func SignResponseRFC9421(resp *http.Response, body []byte, key SigningKey, opts 
 // signMessage does the work of both signing functions. msg is called after
 // the headers the signature needs have been set.
 func signMessage(h http.Header, msg func() *message, body []byte, specs []string, key SigningKey, opts RFC9421Options) error {
-	if key.KeyID == "" {
-		return errors.New("httpsig: signing key has no key id")
-	}
-	alg := key.Algorithm
-	if alg == "" {
-		var err error
-		if alg, err = algorithmFor(key.Key); err != nil {
-			return err
-		}
+	alg, err := key.algorithm()
+	if err != nil {
+		return err
 	}
 	label := opts.Label
 	if label == "" {
