@@ -137,6 +137,13 @@ func (s *scanner) prop(o *Object, key []byte) error {
 	var err error
 	switch term {
 	case tAtContext:
+		var isNull bool
+		if isNull, err = s.null(); isNull || err != nil {
+			// A null context is no context: the encoder then writes
+			// DefaultContext rather than echoing null.
+			o.LDContext = nil
+			break
+		}
 		s.ws()
 		start := s.pos
 		if o.LDContext, err = s.raw(); err == nil {

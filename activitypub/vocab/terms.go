@@ -477,6 +477,18 @@ func resolveKey(key []byte) term {
 	return lookupTerm([]byte(t))
 }
 
+// compactName returns the compact term a known property name stands for
+// ("toot:featured" is "featured"); other names are returned as written.
+func compactName(key []byte) string {
+	if strings.IndexByte(string(key), ':') < 0 {
+		return string(key)
+	}
+	if t := termOfIRI(expandWellKnown(string(key))); t != "" {
+		return t
+	}
+	return string(key)
+}
+
 // typeName shortens a type written prefixed or as a full IRI to its plain
 // name when the type is known; unknown types are kept as written.
 func typeName(t string) string {

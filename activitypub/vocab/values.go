@@ -7,7 +7,28 @@ import (
 )
 
 // The readers below decode one property value each, accepting every shape
-// the wire allows for it; null always means absent.
+// the wire allows for it; null always means absent. A property given twice
+// (a duplicate key, or one term in two spellings) keeps its last value, as
+// encoding/json and JSON parsers elsewhere do: list readers start afresh
+// rather than append to the earlier value.
+
+// keepExtra keeps the raw value of a property whose field holds only part
+// of it (an embedded object's id), under the property's compact name so
+// that it overrides the field when encoding.
+func (o *Object) keepExtra(key []byte, raw []byte) {
+	if o.Extra == nil {
+		o.Extra = make(map[string]json.RawMessage, 4)
+	}
+	o.Extra[compactName(key)] = append(json.RawMessage(nil), raw...)
+}
+
+// dropExtra forgets what keepExtra kept for key, once a later value of the
+// property replaced it.
+func (o *Object) dropExtra(key []byte) {
+	if o.Extra != nil {
+		delete(o.Extra, compactName(key))
+	}
+}
 
 // iriProp decodes a property whose value is an IRI. Peers sometimes embed
 // the object instead (a followers collection with its totalItems, say); the
@@ -22,12 +43,11 @@ func (s *scanner) iriProp(o *Object, key []byte, dst *string) error {
 			return err
 		}
 		*dst = e.ID
-		if o.Extra == nil {
-			o.Extra = make(map[string]json.RawMessage, 4)
-		}
-		o.Extra[string(key)] = append(json.RawMessage(nil), s.data[start:s.pos]...)
+		o.keepExtra(key, s.data[start:s.pos])
 		return nil
 	case '[':
+		o.dropExtra(key)
+		*dst = ""
 		// A one-element array holding the IRI.
 		n := 0
 		return s.array(func(int) error {
@@ -38,6 +58,8 @@ func (s *scanner) iriProp(o *Object, key []byte, dst *string) error {
 			return s.iri(dst)
 		})
 	}
+	o.dropExtra(key)
+	*dst = ""
 	return s.iri(dst)
 }
 
@@ -57,6 +79,7 @@ func (s *scanner) str(dst *string) error {
 }
 
 func (s *scanner) strs(dst *[]string) error {
+	*dst = nil
 	if isNull, err := s.null(); isNull || err != nil {
 		return err
 	}
@@ -169,6 +192,7 @@ func (s *scanner) floats(dst *[]float64) error {
 	if s.peek() == '{' {
 		return s.unwrap(func() error { return s.floats(dst) })
 	}
+	*dst = nil
 	if isNull, err := s.null(); isNull || err != nil {
 		return err
 	}
@@ -219,6 +243,7 @@ func (s *scanner) types(o *Object) error {
 		}
 		return nil
 	}
+	o.Type, o.MoreTypes = "", nil
 	if isNull, err := s.null(); isNull || err != nil {
 		return err
 	}
@@ -257,6 +282,8 @@ func (s *scanner) iri(dst *string) error {
 // contributes its id, and, as with iriProp, the whole value is then kept in
 // Extra so that encoding writes it back unchanged.
 func (s *scanner) iris(o *Object, key []byte, dst *[]string) error {
+	*dst = nil
+	o.dropExtra(key)
 	if isNull, err := s.null(); isNull || err != nil {
 		return err
 	}
@@ -290,10 +317,7 @@ func (s *scanner) iris(o *Object, key []byte, dst *[]string) error {
 		err = one()
 	}
 	if err == nil && embedded {
-		if o.Extra == nil {
-			o.Extra = make(map[string]json.RawMessage, 4)
-		}
-		o.Extra[string(key)] = append(json.RawMessage(nil), s.data[start:s.pos]...)
+		o.keepExtra(key, s.data[start:s.pos])
 	}
 	return err
 }
@@ -327,6 +351,7 @@ func (s *scanner) refValue() (Ref, error) {
 
 // refs decodes a property that may hold one or several IRIs or objects.
 func (s *scanner) refs(dst *[]Ref) error {
+	*dst = nil
 	if isNull, err := s.null(); isNull || err != nil {
 		return err
 	}
