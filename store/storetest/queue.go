@@ -51,6 +51,46 @@ func claim(t *testing.T, s store.Store, now time.Time, lease time.Duration, limi
 	return jobs
 }
 
+// claimTally counts, across racing workers, how often each job was
+// claimed.
+type claimTally struct {
+	mu      sync.Mutex
+	claimed map[int64]int
+}
+
+// claimAndComplete claims up to limit jobs due at t0, tallies them and
+// completes them. It returns how many it claimed, and false on an error
+// (already reported).
+func (c *claimTally) claimAndComplete(t *testing.T, s store.Store, limit int) (int, bool) {
+	got, err := s.Claim(ctx(t), t0, time.Hour, limit)
+	if !assert.NoError(t, err) {
+		return 0, false
+	}
+	c.mu.Lock()
+	if c.claimed == nil {
+		c.claimed = map[int64]int{}
+	}
+	for _, j := range got {
+		c.claimed[j.ID]++
+	}
+	c.mu.Unlock()
+	for _, j := range got {
+		if !assert.NoError(t, s.Complete(ctx(t), j)) {
+			return len(got), false
+		}
+	}
+	return len(got), true
+}
+
+// checkOnce asserts that want distinct jobs were claimed, each once.
+func (c *claimTally) checkOnce(t *testing.T, want int) {
+	t.Helper()
+	assert.Len(t, c.claimed, want, "every job claimed")
+	for id, n := range c.claimed {
+		assert.Equal(t, 1, n, "job %d claimed %d times", id, n)
+	}
+}
+
 func counts(t *testing.T, s store.Store, host string) store.QueueCounts {
 	t.Helper()
 	c, err := s.CountJobs(ctx(t), host)
@@ -392,37 +432,21 @@ var queueRules = []rule{
 		const jobs = 600
 		enqueue(t, s, batch(alice+"/activities/1", inboxesOn(jobs/2, 10)...))
 		enqueue(t, s, batch(alice+"/activities/2", inboxesOn(jobs/2, 10)...))
-		var mu sync.Mutex
-		claimed := map[int64]int{}
+		var tally claimTally
 		parallel(8, func(int) {
 			for range jobs { // bounded, so a store that hands jobs out forever fails instead of hanging
-				got, err := s.Claim(ctx(t), t0, time.Hour, 7)
-				if !assert.NoError(t, err) || len(got) == 0 {
+				if n, ok := tally.claimAndComplete(t, s, 7); !ok || n == 0 {
 					return
-				}
-				mu.Lock()
-				for _, j := range got {
-					claimed[j.ID]++
-				}
-				mu.Unlock()
-				for _, j := range got {
-					if !assert.NoError(t, s.Complete(ctx(t), j)) {
-						return
-					}
 				}
 			}
 		})
-		assert.Len(t, claimed, jobs, "every job claimed")
-		for id, n := range claimed {
-			assert.Equal(t, 1, n, "job %d claimed %d times", id, n)
-		}
+		tally.checkOnce(t, jobs)
 		assert.Zero(t, counts(t, s, "").Total())
 	}},
 	{"claiming while others enqueue loses nothing", func(t *testing.T, s store.Store) {
 		const producers, perProducer = 4, 50
 		var done atomic.Int32
-		var mu sync.Mutex
-		claimed := map[int64]int{}
+		var tally claimTally
 		var wg sync.WaitGroup
 		for p := range producers {
 			wg.Go(func() {
@@ -437,34 +461,18 @@ var queueRules = []rule{
 			wg.Go(func() {
 				for range 100_000 { // bounded, so a broken store fails instead of hanging
 					finished := done.Load() == producers
-					got, err := s.Claim(ctx(t), t0, time.Hour, 5)
-					if !assert.NoError(t, err) {
+					n, ok := tally.claimAndComplete(t, s, 5)
+					if !ok || n == 0 && finished {
 						return
 					}
-					mu.Lock()
-					for _, j := range got {
-						claimed[j.ID]++
-					}
-					mu.Unlock()
-					for _, j := range got {
-						if !assert.NoError(t, s.Complete(ctx(t), j)) {
-							return
-						}
-					}
-					if len(got) == 0 && finished {
-						return
-					}
-					if len(got) == 0 {
+					if n == 0 {
 						runtime.Gosched()
 					}
 				}
 			})
 		}
 		wg.Wait()
-		assert.Len(t, claimed, producers*perProducer*3)
-		for id, n := range claimed {
-			assert.Equal(t, 1, n, "job %d claimed %d times", id, n)
-		}
+		tally.checkOnce(t, producers*perProducer*3)
 	}},
 	{"random operations agree with a model of the queue", func(t *testing.T, s store.Store) {
 		for seed := range uint64(3) {
