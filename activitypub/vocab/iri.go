@@ -48,7 +48,41 @@ func validIRI(str string) bool {
 	if rest == "" || rest[0] == '/' || rest[0] == '?' || rest[0] == '#' {
 		return false
 	}
+	if !strings.HasPrefix(str, "at://") && !validHost(rest) {
+		return false
+	}
 	return cleanIRIChars(rest)
+}
+
+// validHost reports whether the authority at the start of rest (what
+// follows "http://") names a host: "https://:443/" and "https://user@/"
+// do not, and a port must be digits.
+func validHost(rest string) bool {
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		rest = rest[:i]
+	}
+	if i := strings.LastIndexByte(rest, '@'); i >= 0 {
+		rest = rest[i+1:]
+	}
+	host, port := rest, ""
+	if strings.HasPrefix(rest, "[") {
+		i := strings.IndexByte(rest, ']')
+		if i < 0 {
+			return false
+		}
+		host, port = rest[:i+1], rest[i+1:]
+		if port != "" && port[0] != ':' {
+			return false
+		}
+	} else if i := strings.LastIndexByte(rest, ':'); i >= 0 {
+		host, port = rest[:i], rest[i:]
+	}
+	for i := 1; i < len(port); i++ {
+		if port[i] < '0' || port[i] > '9' {
+			return false
+		}
+	}
+	return host != "" && host != "[]"
 }
 
 func cleanIRIChars(s string) bool {
