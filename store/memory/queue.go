@@ -320,69 +320,60 @@ func (q *queueState) unbury(id int64) {
 	}
 }
 
-// Complete implements [store.Queue].
-func (s *Store) Complete(ctx context.Context, claimed store.Job) error {
+// endLease runs end on the job claimed names, under the lock, if the lease
+// is still current; otherwise it fails with store.ErrLeaseLost.
+func (q *queueState) endLease(ctx context.Context, claimed store.Job, end func(*job)) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	q := &s.queue
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	j, err := q.leased(claimed)
 	if err != nil {
 		return err
 	}
-	q.remove(j)
+	end(j)
 	return nil
+}
+
+// Complete implements [store.Queue].
+func (s *Store) Complete(ctx context.Context, claimed store.Job) error {
+	return s.queue.endLease(ctx, claimed, s.queue.remove)
 }
 
 // Retry implements [store.Queue].
 func (s *Store) Retry(ctx context.Context, claimed store.Job, next time.Time, lastErr string) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
 	q := &s.queue
-	q.mu.Lock()
-	j, err := q.leased(claimed)
-	if err != nil {
-		q.mu.Unlock()
-		return err
+	err := q.endLease(ctx, claimed, func(j *job) {
+		q.setState(j, statePending)
+		j.next = micros(next)
+		j.leaseUntil = 0
+		j.lastError = lastErr
+		if j.heapIdx >= 0 {
+			heap.Fix(&q.due, int(j.heapIdx))
+		}
+	})
+	if err == nil {
+		q.notify()
 	}
-	q.setState(j, statePending)
-	j.next = micros(next)
-	j.leaseUntil = 0
-	j.lastError = lastErr
-	if j.heapIdx >= 0 {
-		heap.Fix(&q.due, int(j.heapIdx))
-	}
-	q.mu.Unlock()
-	q.notify()
-	return nil
+	return err
 }
 
 // Bury implements [store.Queue].
 func (s *Store) Bury(ctx context.Context, claimed store.Job, lastErr string) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
 	q := &s.queue
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	j, err := q.leased(claimed)
-	if err != nil {
-		return err
-	}
-	if j.heapIdx >= 0 {
-		heap.Remove(&q.due, int(j.heapIdx))
-	}
-	q.setState(j, stateDead)
-	j.leaseUntil = 0
-	j.lastError = lastErr
-	q.setLive(j.b, -1)
-	q.release(j)
-	i, _ := slices.BinarySearch(q.dead, j.id)
-	q.dead = slices.Insert(q.dead, i, j.id)
-	return nil
+	return q.endLease(ctx, claimed, func(j *job) {
+		if j.heapIdx >= 0 {
+			heap.Remove(&q.due, int(j.heapIdx))
+		}
+		q.setState(j, stateDead)
+		j.leaseUntil = 0
+		j.lastError = lastErr
+		q.setLive(j.b, -1)
+		q.release(j)
+		i, _ := slices.BinarySearch(q.dead, j.id)
+		q.dead = slices.Insert(q.dead, i, j.id)
+	})
 }
 
 // Job implements [store.Queue].
