@@ -39,14 +39,20 @@ func (v Visibility) String() string {
 // followers collection; when empty, any addressee ending in "/followers" is
 // taken for it. Public is recognised in all three spellings.
 //
-// For a Create or Announce without addressing of its own, the embedded
-// object's addressing is read.
+// For a Create or Update of an embedded object, the object's addressing
+// decides when it has any, as Mastodon reads it: a Create addressed to
+// Public around a followers-only Note is followers-only. Any other activity
+// (an Announce, say) is read by its own addressing, or, when it has none,
+// by its embedded object's.
 func (o *Object) Visibility(followers string) Visibility {
 	if o == nil {
 		return VisibilityDirect
 	}
-	if !o.addressed() && o.IsActivity() && len(o.Object) == 1 && o.Object[0].Object != nil {
-		return o.Object[0].Object.visibility(followers)
+	if o.IsActivity() && len(o.Object) == 1 && o.Object[0].Object != nil {
+		inner := o.Object[0].Object
+		if inner.addressed() && (o.Type == TypeCreate || o.Type == TypeUpdate || !o.addressed()) {
+			return inner.visibility(followers)
+		}
 	}
 	return o.visibility(followers)
 }

@@ -36,6 +36,16 @@ func TestVisibility(t *testing.T) {
 		{"activity without addressing reads its object", &vocab.Object{Type: vocab.TypeCreate,
 			Object: []vocab.Ref{vocab.ObjectRef(&vocab.Object{To: refs(followers), Cc: refs(vocab.PublicIRI)})}},
 			followers, vocab.VisibilityUnlisted},
+		{"a Create is as visible as its object", &vocab.Object{Type: vocab.TypeCreate, To: refs(vocab.PublicIRI),
+			Object: []vocab.Ref{vocab.ObjectRef(&vocab.Object{Type: vocab.TypeNote, To: refs(followers)})}},
+			followers, vocab.VisibilityFollowers},
+		{"an Announce is read by its own addressing", &vocab.Object{Type: vocab.TypeAnnounce, To: refs(followers),
+			Object: []vocab.Ref{vocab.ObjectRef(&vocab.Object{Type: vocab.TypeNote, To: refs(vocab.PublicIRI)})}},
+			followers, vocab.VisibilityFollowers},
+		{"followers collection embedded", &vocab.Object{To: []vocab.Ref{vocab.ObjectRef(&vocab.Object{ID: followers, Type: vocab.TypeOrderedCollection})}},
+			followers, vocab.VisibilityFollowers},
+		{"Public as an embedded object", &vocab.Object{Cc: []vocab.Ref{vocab.ObjectRef(&vocab.Object{ID: "as:Public"})}},
+			followers, vocab.VisibilityUnlisted},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
