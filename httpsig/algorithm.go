@@ -15,6 +15,22 @@ import (
 	"math/big"
 )
 
+// MaxRSABits is the largest RSA modulus this package reads or verifies
+// with. The cost of an RSA verification grows with the square of the
+// modulus: a peer publishing a 64k-bit key would make each of its requests
+// cost a thousand times a 2048-bit one. crypto/tls draws the line at the
+// same place for the same reason.
+const MaxRSABits = 8192
+
+// checkRSASize rejects an RSA public key larger than MaxRSABits. Errors
+// wrap ErrKeyType.
+func checkRSASize(pub *rsa.PublicKey) error {
+	if n := pub.N.BitLen(); n > MaxRSABits {
+		return fmt.Errorf("%w: RSA key of %d bits, at most %d", ErrKeyType, n, MaxRSABits)
+	}
+	return nil
+}
+
 // p256Size is the length in bytes of each of r and s in an
 // ecdsa-p256-sha256 signature (RFC 9421 §3.3.4).
 const p256Size = 32
@@ -128,6 +144,9 @@ func verifyBytes(alg Algorithm, key any, data, sig []byte) error {
 		if !ok {
 			return fmt.Errorf("%w: %s cannot verify with %T", ErrKeyType, alg, key)
 		}
+		if err := checkRSASize(pub); err != nil {
+			return err
+		}
 		h := sha256.Sum256(data)
 		if err := rsa.VerifyPKCS1v15(pub, crypto.SHA256, h[:], sig); err != nil {
 			return fmt.Errorf("%w: %s", ErrBadSignature, alg)
@@ -137,6 +156,9 @@ func verifyBytes(alg Algorithm, key any, data, sig []byte) error {
 		pub, ok := key.(*rsa.PublicKey)
 		if !ok {
 			return fmt.Errorf("%w: %s cannot verify with %T", ErrKeyType, alg, key)
+		}
+		if err := checkRSASize(pub); err != nil {
+			return err
 		}
 		h := sha512.Sum512(data)
 		opts := pssOptions

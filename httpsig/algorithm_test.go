@@ -6,6 +6,9 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"math/big"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -122,4 +125,36 @@ func testRSAKey(t testing.TB) *rsa.PrivateKey {
 	k, err := rsa.GenerateKey(rand.Reader, 2048)
 	require.NoError(t, err)
 	return k
+}
+
+// TestOversizedRSAKey checks that an RSA key above MaxRSABits is refused
+// wherever a peer's key comes in (PEM, Multikey) and wherever one is
+// verified with, since each verification would cost a peer nothing and us
+// a great deal.
+func TestOversizedRSAKey(t *testing.T) {
+	n := new(big.Int).Lsh(big.NewInt(1), MaxRSABits+7)
+	n.Add(n, big.NewInt(12345))
+	huge := &rsa.PublicKey{N: n, E: 65537}
+
+	der, err := x509.MarshalPKIXPublicKey(huge)
+	require.NoError(t, err)
+	_, err = ParsePublicKeyPEM(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
+	assert.ErrorIs(t, err, ErrKeyFormat, "SPKI")
+	_, err = ParsePublicKeyPEM(pem.EncodeToMemory(&pem.Block{Type: "RSA PUBLIC KEY", Bytes: x509.MarshalPKCS1PublicKey(huge)}))
+	assert.ErrorIs(t, err, ErrKeyFormat, "PKCS#1")
+	mk, err := EncodeMultikey(huge)
+	require.NoError(t, err)
+	_, err = DecodeMultikey(mk)
+	assert.ErrorIs(t, err, ErrKeyFormat, "Multikey")
+
+	sig := make([]byte, (MaxRSABits+8)/8)
+	for _, alg := range []Algorithm{RSAv15SHA256, RSAPSSSHA512} {
+		assert.ErrorIs(t, verifyBytes(alg, huge, []byte("x"), sig), ErrKeyType, alg)
+	}
+	_, err = cavageCandidates("", &VerificationKey{Key: huge})
+	assert.ErrorIs(t, err, ErrKeyType, "draft-cavage")
+
+	ok := &rsa.PublicKey{N: new(big.Int).Lsh(big.NewInt(1), MaxRSABits-1), E: 65537}
+	_, err = cavageCandidates("", &VerificationKey{Key: ok})
+	assert.NoError(t, err, "a key of MaxRSABits is fine")
 }

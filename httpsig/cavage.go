@@ -138,6 +138,9 @@ func cavageCandidates(param string, vk *VerificationKey) ([]Algorithm, error) {
 		if k == nil || k.N == nil {
 			return nil, fmt.Errorf("%w: empty RSA key", ErrKeyType)
 		}
+		if err := checkRSASize(k); err != nil {
+			return nil, err
+		}
 		isRSA = true
 	case ed25519.PublicKey:
 		if len(k) != ed25519.PublicKeySize {

@@ -99,7 +99,10 @@
 // [GenerateKey] makes RSA-2048 keys (the default, and what Mastodon
 // requires) or Ed25519 and P-256 keys. [ParsePublicKeyPEM] reads the
 // publicKeyPem of an actor (SPKI, or PKCS#1 "RSA PUBLIC KEY");
-// [ParsePrivateKeyPEM] reads PKCS#8, PKCS#1 and SEC 1 private keys.
+// [ParsePrivateKeyPEM] reads PKCS#8, PKCS#1 and SEC 1 private keys. RSA
+// keys larger than [MaxRSABits] are refused, when read and when verified
+// with: each verification with one would cost far more than it costs the
+// peer to send.
 // [MarshalPublicKeyPEM], [MarshalPrivateKeyPEM] and [MarshalRSAPrivateKeyPEM]
 // write them. [EncodeMultikey] and [DecodeMultikey] convert Ed25519 and RSA
 // public keys to and from the publicKeyMultibase of FEP-521a ("z6Mk…" for

@@ -70,7 +70,7 @@ func DecodeMultikey(s string) (crypto.PublicKey, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%w: RSA Multikey: %v", ErrKeyFormat, err)
 		}
-		return k, nil
+		return checkPublicKey(k)
 	default:
 		return nil, fmt.Errorf("%w: Multikey of an unsupported key type", ErrKeyFormat)
 	}

@@ -39,7 +39,7 @@ func ParsePublicKeyPEM(data []byte) (crypto.PublicKey, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%w: %v", ErrKeyFormat, err)
 		}
-		return k, nil
+		return checkPublicKey(k)
 	default:
 		return nil, fmt.Errorf("%w: PEM block %q is not a public key", ErrKeyFormat, clip(block.Type))
 	}
@@ -133,10 +133,14 @@ func decodePEM(data []byte) (*pem.Block, error) {
 	return block, nil
 }
 
-// checkPublicKey keeps the key types this package verifies with.
+// checkPublicKey keeps the key types this package verifies with, and RSA
+// keys no larger than MaxRSABits.
 func checkPublicKey(k any) (crypto.PublicKey, error) {
 	switch k := k.(type) {
 	case *rsa.PublicKey:
+		if k.N.BitLen() > MaxRSABits {
+			return nil, fmt.Errorf("%w: RSA key of %d bits, at most %d", ErrKeyFormat, k.N.BitLen(), MaxRSABits)
+		}
 		return k, nil
 	case ed25519.PublicKey:
 		return k, nil
