@@ -186,8 +186,12 @@ type Queue interface {
 	DeadJobs(ctx context.Context, cursor string, limit int) ([]Job, string, error)
 
 	// Requeue moves a dead job back to pending, due at next, keeping its
-	// Attempts and LastError. A job that is not dead fails with
-	// [ErrConflict]; an unknown id with [ErrNotFound].
+	// Attempts and LastError. Attempts is never reset: it is half of the
+	// lease token, and counting again from zero would let a worker still
+	// holding an old lease end a new one. A delivery layer that gives up
+	// after a number of attempts therefore gives a requeued job at least
+	// one more try before burying it again. A job that is not dead fails
+	// with [ErrConflict]; an unknown id with [ErrNotFound].
 	Requeue(ctx context.Context, id int64, next time.Time) error
 
 	// DeleteJob deletes a job in any state, reporting whether it existed.

@@ -32,8 +32,13 @@
 // concurrency rules: racing GetOrCreateKey callers get one key, racing
 // adds of one follower or member leave one record, racing MarkSeen calls
 // have exactly one winner, racing workers never claim a job twice and
-// lose none, racing host-state updates lose none. Rules of optional
-// capabilities are skipped when a store lacks them.
+// lose none, racing host-state updates lose none. It also checks what the
+// delivery engine relies on beyond the obvious: a call with a cancelled
+// context changes nothing, times centuries away keep their order, an
+// expired lease is claimed again by its LeaseUntil, hosts are matched
+// without regard to case, and a random sequence of queue operations agrees
+// with a model of the queue. Rules of optional capabilities are skipped
+// when a store lacks them.
 //
 // The suite passes times explicitly (the contract never reads a clock), so
 // it never sleeps. Concurrency rules use up to 16 goroutines.
