@@ -237,6 +237,21 @@ var queueRules = []rule{
 		assert.Equal(t, store.JobLeased, got.State, "failed calls changed nothing")
 		require.NoError(t, s.Complete(ctx(t), jobs[0]))
 	}},
+	{"a lease from before a burial and requeue stays lost", func(t *testing.T, s store.Store) {
+		enqueue(t, s, batch(alice+"/activities/1", "https://a.example/inbox"))
+		a := claim(t, s, t0, time.Minute, 1) // worker A stalls past its lease
+		require.Len(t, a, 1)
+		b := claim(t, s, at(2*time.Minute), time.Minute, 1)
+		require.Len(t, b, 1, "the expired lease is claimed again")
+		require.NoError(t, s.Bury(ctx(t), b[0], "410 Gone"))
+		require.NoError(t, s.Requeue(ctx(t), b[0].ID, at(3*time.Minute)))
+		c := claim(t, s, at(3*time.Minute), time.Minute, 1)
+		require.Len(t, c, 1)
+		assert.Greater(t, c[0].Attempts, b[0].Attempts, "Attempts keeps counting through a requeue")
+		assert.ErrorIs(t, s.Complete(ctx(t), a[0]), store.ErrLeaseLost, "a lease from before the burial")
+		assert.ErrorIs(t, s.Retry(ctx(t), b[0], at(time.Hour), "x"), store.ErrLeaseLost, "the lease that buried it")
+		require.NoError(t, s.Complete(ctx(t), c[0]), "the current lease")
+	}},
 	{"Retry returns the job to pending at its next attempt with the error", func(t *testing.T, s store.Store) {
 		enqueue(t, s, batch(alice+"/activities/1", "https://a.example/inbox"))
 		jobs := claim(t, s, t0, time.Minute, 10)
