@@ -28,6 +28,11 @@ const (
 // maxSignatureHeader bounds the Signature-Input and Signature values read.
 const maxSignatureHeader = 16 << 10
 
+// maxComponents bounds the components one signature may cover. Each may
+// cost a parse of a large field (with sf or key) before the signature is
+// checked; real signatures cover fewer than ten.
+const maxComponents = 64
+
 // sigParams are the parsed signature parameters of one Signature-Input member.
 type sigParams struct {
 	input      sfv.InnerList // as parsed, serialized into @signature-params
@@ -50,6 +55,9 @@ func parseSigParams(m sfv.Member) (*sigParams, error) {
 	l, ok := m.(sfv.InnerList)
 	if !ok {
 		return nil, fmt.Errorf("%w: Signature-Input member is not an inner list", ErrMalformed)
+	}
+	if len(l.Items) > maxComponents {
+		return nil, fmt.Errorf("%w: %d components, at most %d", ErrMalformed, len(l.Items), maxComponents)
 	}
 	p := &sigParams{
 		input:      l,

@@ -1,7 +1,9 @@
 package httpsig
 
 import (
+	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -39,6 +41,19 @@ func TestParseSigParams(t *testing.T) {
 		_, err = parseSigParams(d[0].Value)
 		assert.ErrorIs(t, err, ErrMalformed, bad)
 	}
+
+	// Each component may cost a parse of a large field before the
+	// signature is checked: their number is bounded.
+	var b strings.Builder
+	b.WriteString(`s=(`)
+	for i := range maxComponents + 1 {
+		fmt.Fprintf(&b, `"x-a";key="k%d" `, i)
+	}
+	b.WriteString(`);created=1;keyid="k"`)
+	d, err = sfv.ParseDictionary(b.String())
+	require.NoError(t, err)
+	_, err = parseSigParams(d[0].Value)
+	assert.ErrorIs(t, err, ErrMalformed, "too many components")
 }
 
 func TestSignatureBase(t *testing.T) {
