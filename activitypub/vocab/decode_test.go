@@ -132,6 +132,37 @@ var decodeCases = []struct {
 		func(t *testing.T, o *vocab.Object) {
 			assert.Equal(t, "a\"b\\cé😀\n", o.Content)
 		}},
+	// A property given twice keeps its last value, whatever its kind: lists
+	// do not accumulate both (a reader that takes the last one, as JSON
+	// parsers elsewhere do, must see the audience we deliver to).
+	{"repeated to", `{"type":"Note","to":["https://a.example/1"],"to":["https://a.example/2"]}`,
+		func(t *testing.T, o *vocab.Object) {
+			assert.Equal(t, []string{"https://a.example/2"}, vocab.IDs(o.To))
+		}},
+	{"repeated to in two spellings", `{"type":"Note","to":"https://a.example/1","as:to":"https://a.example/2"}`,
+		func(t *testing.T, o *vocab.Object) {
+			assert.Equal(t, []string{"https://a.example/2"}, vocab.IDs(o.To))
+		}},
+	{"repeated type", `{"type":"Note","type":"Article"}`,
+		func(t *testing.T, o *vocab.Object) {
+			assert.Equal(t, vocab.TypeArticle, o.Type)
+			assert.Empty(t, o.MoreTypes)
+		}},
+	{"repeated rel and focalPoint", `{"type":"Link","rel":"a","rel":"b","focalPoint":[1,1],"focalPoint":[0,0]}`,
+		func(t *testing.T, o *vocab.Object) {
+			assert.Equal(t, []string{"b"}, o.Rel)
+			assert.Equal(t, []float64{0, 0}, o.FocalPoint)
+		}},
+	{"repeated alsoKnownAs", `{"type":"Person","alsoKnownAs":[{"id":"https://a.example/1"}],"alsoKnownAs":"https://a.example/2"}`,
+		func(t *testing.T, o *vocab.Object) {
+			assert.Equal(t, []string{"https://a.example/2"}, o.AlsoKnownAs)
+			assert.NotContains(t, o.Extra, "alsoKnownAs")
+		}},
+	{"repeated followers, embedded then IRI", `{"type":"Person","followers":{"id":"https://a.example/f1"},"followers":"https://a.example/f2"}`,
+		func(t *testing.T, o *vocab.Object) {
+			assert.Equal(t, "https://a.example/f2", o.Followers)
+			assert.NotContains(t, o.Extra, "followers")
+		}},
 }
 
 func TestDecodeShapes(t *testing.T) {

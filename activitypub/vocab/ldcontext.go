@@ -65,6 +65,15 @@ func (s *scanner) checkContext(start int) error {
 }
 
 func (c *contextChecker) value(s *scanner) error {
+	if s.peek() == '[' {
+		return s.array(func(int) error { return c.single(s, "context URL or object") })
+	}
+	return c.single(s, "context URL, object or array")
+}
+
+// single checks one context entry: a URL, an object or null; want names
+// what was expected if it is none of them.
+func (c *contextChecker) single(s *scanner, want string) error {
 	switch s.peek() {
 	case '"':
 		u, err := s.readString()
@@ -73,31 +82,13 @@ func (c *contextChecker) value(s *scanner) error {
 		}
 		c.url(u)
 		return nil
-	case '[':
-		return s.array(func(int) error {
-			switch s.peek() {
-			case '"':
-				u, err := s.readString()
-				if err != nil {
-					return err
-				}
-				c.url(u)
-				return nil
-			case '{':
-				return c.object(s)
-			case 'n':
-				_, err := s.null()
-				return err
-			}
-			return s.wrongType("context URL or object")
-		})
 	case '{':
 		return c.object(s)
 	case 'n':
 		_, err := s.null()
 		return err
 	}
-	return s.wrongType("context URL, object or array")
+	return s.wrongType(want)
 }
 
 func (c *contextChecker) url(u string) {

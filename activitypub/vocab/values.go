@@ -27,6 +27,9 @@ func (o *Object) keepExtra(key []byte, raw []byte) {
 func (o *Object) dropExtra(key []byte) {
 	if o.Extra != nil {
 		delete(o.Extra, compactName(key))
+		if len(o.Extra) == 0 {
+			o.Extra = nil
+		}
 	}
 }
 
