@@ -23,7 +23,8 @@ const DefaultMaxBodyBytes = 1 << 20
 type Verifier struct {
 	// Resolver finds the public key named by a signature. Required. If it
 	// is a [Refresher] (as [CachingResolver] is), a signature that fails
-	// with a cached key is retried once with the key fetched again.
+	// with a cached key (it does not verify, or names an algorithm the
+	// key's type cannot do) is retried once with the key fetched again.
 	Resolver KeyResolver
 
 	// Cavage is the policy for draft-cavage signatures; the zero value is
@@ -88,7 +89,7 @@ func (v *Verifier) Verify(ctx context.Context, r *http.Request) (*Verified, erro
 		return nil, v.logged(ctx, r, &VerifyError{Family: family, Err: fmt.Errorf("%w: Verifier has no Resolver", ErrUnknownKey)})
 	}
 	got, err := verify(rec)
-	if err != nil && errors.Is(err, ErrBadSignature) && rec.key != nil {
+	if err != nil && (errors.Is(err, ErrBadSignature) || errors.Is(err, ErrKeyType)) && rec.key != nil {
 		if ref, ok := v.Resolver.(Refresher); ok {
 			fresh, rerr := ref.RefreshKey(ctx, rec.keyID)
 			if rerr == nil && fresh != nil && !sameKey(fresh.Key, rec.key.Key) {

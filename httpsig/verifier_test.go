@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -156,6 +157,36 @@ func TestVerifierRefreshesRotatedKey(t *testing.T) {
 		require.ErrorIs(t, err, ErrBadSignature)
 	}
 	assert.EqualValues(t, 2, up.fetches.Load())
+}
+
+// TestVerifierRefreshesKeyOfOtherType checks that a signature naming an
+// algorithm the cached key cannot do also earns a refetch: the actor may
+// have rotated from RSA to Ed25519.
+func TestVerifierRefreshesKeyOfOtherType(t *testing.T) {
+	rsaKey := readPrivateKey(t, "mastodon/bob.priv.pem")
+	newPub, newPriv := genEd25519(t)
+	var fetches atomic.Int32
+	up := KeyResolverFunc(func(_ context.Context, keyID string) (*VerificationKey, error) {
+		if fetches.Add(1) == 1 {
+			return &VerificationKey{KeyID: keyID, Key: rsaKey.Public()}, nil
+		}
+		return &VerificationKey{KeyID: keyID, Key: newPub}, nil
+	})
+	clock := verifierNow
+	cache := &CachingResolver{Resolver: up, Now: func() time.Time { return clock }}
+	v := &Verifier{Resolver: cache, Now: clockAt(verifierNow)}
+	ctx := context.Background()
+	_, err := cache.ResolveKey(ctx, "k")
+	require.NoError(t, err)
+	clock = clock.Add(2 * time.Minute)
+
+	req := httptest.NewRequest("POST", "https://b.example/inbox", strings.NewReader("x"))
+	require.NoError(t, SignRFC9421(req, []byte("x"), SigningKey{KeyID: "k", Key: newPriv},
+		RFC9421Options{Now: clockAt(verifierNow), IncludeAlg: true}))
+	got, err := v.Verify(ctx, req)
+	require.NoError(t, err)
+	assert.Equal(t, Ed25519, got.Algorithm)
+	assert.EqualValues(t, 2, fetches.Load())
 }
 
 func TestVerifierConcurrent(t *testing.T) {
