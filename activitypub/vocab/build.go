@@ -24,8 +24,12 @@ func NewNote(id, author, content string, published time.Time) *Object {
 	return o
 }
 
-// Mention tags o with a Mention of actor, named "@user@host".
+// Mention tags o with a Mention of actor, named "@user@host" as Mastodon
+// names mentions; a name without its leading "@" gets one.
 func (o *Object) Mention(actor, name string) *Object {
+	if name != "" && !strings.HasPrefix(name, "@") {
+		name = "@" + name
+	}
 	o.Tag = append(o.Tag, ObjectRef(&Object{Type: TypeMention, Href: actor, Name: name}))
 	return o
 }

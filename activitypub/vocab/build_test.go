@@ -1,6 +1,7 @@
 package vocab_test
 
 import (
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -52,4 +53,55 @@ func TestBuildNote(t *testing.T) {
 	assert.Equal(t, now, note.Published)
 	// Pixelfed needs tag and attachment as arrays even when single.
 	assert.Contains(t, string(out), `"attachment":[{`)
+}
+
+// What a built public reply looks like on the wire, checked the way a peer
+// reads it: generic JSON, no nulls or empty strings, arrays where Mastodon
+// and Pixelfed index them, UTC dates, "@"- and "#"-prefixed tag names.
+func TestBuiltNoteWireShape(t *testing.T) {
+	const alice = "https://a.example/users/alice"
+	cet := time.FixedZone("CET", 3600)
+	n := vocab.NewNote(alice+"/notes/1", alice, "<p>hi</p>", time.Date(2024, 1, 2, 4, 4, 5, 0, cet)).
+		Mention("https://b.example/users/bob", "bob@b.example").
+		Hashtag("https://a.example/tags/go", "go").
+		Attach(vocab.Media{URL: "https://a.example/m/1.jpg", MediaType: "image/jpeg", Alt: "a cat"}).
+		ReplyTo("https://b.example/notes/9")
+	n.Address(vocab.VisibilityPublic, alice+"/followers", n.Mentioned()...)
+	out, err := vocab.Marshal(n.Create(alice + "/notes/1/activity"))
+	require.NoError(t, err)
+
+	var doc map[string]any
+	require.NoError(t, json.Unmarshal(out, &doc))
+	ctx, ok := doc["@context"].([]any)
+	require.True(t, ok)
+	assert.Equal(t, vocab.ActivityStreamsContext, ctx[0])
+	assert.Equal(t, vocab.SecurityContext, ctx[1])
+	note := doc["object"].(map[string]any)
+	for _, m := range []map[string]any{doc, note} {
+		assert.Equal(t, []any{vocab.PublicIRI}, m["to"])
+		assert.IsType(t, []any{}, m["cc"])
+		assert.Equal(t, "2024-01-02T03:04:05Z", m["published"])
+	}
+	tags := note["tag"].([]any)
+	assert.Equal(t, "@bob@b.example", tags[0].(map[string]any)["name"])
+	assert.Equal(t, "#go", tags[1].(map[string]any)["name"])
+	assert.IsType(t, []any{}, note["attachment"])
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case nil:
+			t.Error("null in output")
+		case string:
+			assert.NotEmpty(t, v)
+		case []any:
+			for _, e := range v {
+				walk(e)
+			}
+		case map[string]any:
+			for _, e := range v {
+				walk(e)
+			}
+		}
+	}
+	walk(doc)
 }
