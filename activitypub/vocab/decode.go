@@ -47,7 +47,9 @@ type Decoder struct {
 	MaxBytes int64
 }
 
-// Unmarshal decodes a document with a zero Decoder.
+// Unmarshal decodes a document with a zero Decoder: default bounds, no
+// Normalize hook (documents that need JSON-LD fail with ErrNeedsJSONLD).
+// Use a Decoder to set either.
 func Unmarshal(data []byte) (*Object, error) {
 	var d Decoder
 	return d.Decode(context.Background(), data)

@@ -42,8 +42,13 @@
 // package does not know are kept verbatim in Object.Extra, so decoding and
 // encoding again loses nothing.
 //
-// Ids and references must be absolute http(s) IRIs, or the at:// and did:
-// identifiers Bridgy Fed sends (kept, never fetched). Bad input fails with a
+// A property given twice (a repeated key, or one term in two spellings)
+// keeps its last value, as other JSON parsers read it.
+//
+// Ids and references must be absolute http(s) IRIs with a host, or the
+// at:// and did: identifiers Bridgy Fed sends (kept, never fetched). A
+// Link's href is the exception: it may use any scheme (PeerTube links
+// magnet: URIs) and is kept as written. Bad input fails with a
 // *DecodeError that names the property path and wraps a sentinel
 // (ErrInvalidJSON, ErrWrongType, ErrInvalidIRI, ErrTooDeep, ...), never a
 // panic. The Decoder bounds nesting depth, array length and document size.
@@ -71,4 +76,8 @@
 // (Pixelfed requires it); the public collection as its full IRI. All
 // extension terms are always declared, whether used or not, so every
 // document has the same context and a JSON-LD processor can compact to it.
+// Dates are written in UTC; empty strings, nil pointers and empty lists
+// are left out rather than written as "" or null. Marshal writes what the
+// Object holds: it does not validate ids, so build them from ValidIRI
+// values.
 package vocab

@@ -83,7 +83,8 @@ type Object struct {
 	// Sensitive marks content behind a warning (as:sensitive); nil = absent.
 	Sensitive *bool
 
-	// Link properties (also used by Mention and Hashtag).
+	// Link properties (also used by Mention and Hashtag). Href is not
+	// validated as an IRI: Links may point at any scheme.
 	Href     string
 	Rel      []string
 	Hreflang string
