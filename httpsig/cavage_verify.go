@@ -124,15 +124,9 @@ func VerifyCavage(ctx context.Context, req *http.Request, body []byte, resolver 
 			return fail(fmt.Errorf("%w: signed Content-Length %q, body of %d bytes", ErrDigestMismatch, clip(req.Header.Get("Content-Length")), len(body)))
 		}
 	}
-	if resolver == nil {
-		return fail(fmt.Errorf("%w: no key resolver", ErrUnknownKey))
-	}
-	vk, err := resolver.ResolveKey(ctx, p.keyID)
+	vk, err := resolveKey(ctx, resolver, p.keyID)
 	if err != nil {
 		return fail(err)
-	}
-	if vk == nil || vk.Key == nil {
-		return fail(ErrUnknownKey)
 	}
 	cands, err := cavageCandidates(p.algorithm, vk)
 	if err != nil {

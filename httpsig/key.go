@@ -82,6 +82,24 @@ func (f KeyResolverFunc) ResolveKey(ctx context.Context, keyID string) (*Verific
 	return f(ctx, keyID)
 }
 
+// resolveKey asks resolver for the key keyID names, for both families alike.
+// A resolver's own error passes as it is, so that a failure to fetch stays
+// apart from ErrUnknownKey (a key that does not exist); a resolver answering
+// nil, or a key of nil, means ErrUnknownKey.
+func resolveKey(ctx context.Context, resolver KeyResolver, keyID string) (*VerificationKey, error) {
+	if resolver == nil {
+		return nil, fmt.Errorf("%w: no key resolver", ErrUnknownKey)
+	}
+	vk, err := resolver.ResolveKey(ctx, keyID)
+	if err != nil {
+		return nil, err
+	}
+	if vk == nil || vk.Key == nil {
+		return nil, ErrUnknownKey
+	}
+	return vk, nil
+}
+
 // algorithmFor returns the algorithm a key signs with when none is named.
 func algorithmFor(key any) (Algorithm, error) {
 	switch k := key.(type) {

@@ -2,7 +2,6 @@ package httpsig
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -292,17 +291,9 @@ func verifyOne(ctx context.Context, m *message, body []byte, resolver KeyResolve
 		}
 	}
 
-	if resolver == nil {
-		return fail(fmt.Errorf("%w: no key resolver", ErrUnknownKey))
-	}
-	vk, err := resolver.ResolveKey(ctx, p.keyID)
-	switch {
-	case err != nil && !errors.Is(err, ErrUnknownKey):
-		return fail(fmt.Errorf("%w: %w", ErrUnknownKey, err))
-	case err != nil:
+	vk, err := resolveKey(ctx, resolver, p.keyID)
+	if err != nil {
 		return fail(err)
-	case vk == nil:
-		return fail(ErrUnknownKey)
 	}
 	alg := Algorithm(p.alg)
 	switch {

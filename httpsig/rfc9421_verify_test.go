@@ -248,8 +248,12 @@ func TestVerifyRFC9421ResolverErrors(t *testing.T) {
 	netErr := errors.New("connection refused")
 	failing := KeyResolverFunc(func(context.Context, string) (*VerificationKey, error) { return nil, netErr })
 	_, err := VerifyRFC9421(context.Background(), req, []byte(testBody), failing, policy)
-	assert.ErrorIs(t, err, ErrUnknownKey)
+	assert.NotErrorIs(t, err, ErrUnknownKey, "a failed fetch is not a key that does not exist")
 	assert.ErrorIs(t, err, netErr)
+	var ve *VerifyError
+	require.ErrorAs(t, err, &ve)
+	assert.Equal(t, testKeyID, ve.KeyID)
+	assert.Equal(t, "signature could not be checked", PublicReason(err), "as for draft-cavage")
 
 	nilKey := KeyResolverFunc(func(context.Context, string) (*VerificationKey, error) { return nil, nil })
 	_, err = VerifyRFC9421(context.Background(), req, []byte(testBody), nilKey, policy)
