@@ -2,10 +2,8 @@ package postgres
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -119,12 +117,13 @@ func upsertPayload(ctx context.Context, tx pgx.Tx, activityID string, payload []
 	return id, nil
 }
 
-// claimSQL leases due jobs in one statement. The CTE walks the partial
-// index jobs_due from the oldest due time, skips rows that concurrent
-// claimers (in any instance) hold locked, and stops after $3 rows; the
-// NOT EXISTS probe uses jobs_ordering and only runs for ordered jobs.
+// claimSQL leases due jobs in one statement. The picked CTE walks the
+// partial index jobs_due from the oldest due time, skips rows that
+// concurrent claimers (in any instance) hold locked, and stops after $3
+// rows; the NOT EXISTS probe uses jobs_ordering and only runs for ordered
+// jobs. The result comes back in claim order: earliest due first.
 const claimSQL = `WITH picked AS (
-		SELECT j.id FROM jobs j
+		SELECT j.id, j.due FROM jobs j
 		WHERE j.due <= $2
 		AND (j.ordering_key = '' OR NOT EXISTS (
 			SELECT 1 FROM jobs e
@@ -132,12 +131,14 @@ const claimSQL = `WITH picked AS (
 			AND e.id < j.id AND e.state <> 'dead'))
 		ORDER BY j.due, j.id
 		LIMIT $3
-		FOR UPDATE SKIP LOCKED)
-	UPDATE jobs j SET state = 'leased', attempts = j.attempts + 1, lease_until = $1, due = $1
-	FROM picked, queue_payloads p
-	WHERE j.id = picked.id AND p.id = j.payload_id
-	RETURNING j.id, p.activity_id, p.payload, j.inbox, j.host, j.sender, j.ordering_key, j.attempts,
-		j.next_attempt, j.lease_until, j.last_error, j.created`
+		FOR UPDATE SKIP LOCKED),
+	leased AS (
+		UPDATE jobs j SET state = 'leased', attempts = j.attempts + 1, lease_until = $1, due = $1
+		FROM picked, queue_payloads p
+		WHERE j.id = picked.id AND p.id = j.payload_id
+		RETURNING j.id, p.activity_id, p.payload, j.inbox, j.host, j.sender, j.ordering_key, j.attempts,
+			j.next_attempt, j.lease_until, j.last_error, j.created)
+	SELECT leased.* FROM leased JOIN picked ON picked.id = leased.id ORDER BY picked.due, picked.id`
 
 // Claim implements [store.Queue].
 func (s *Store) Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]store.Job, error) {
@@ -161,9 +162,6 @@ func (s *Store) Claim(ctx context.Context, now time.Time, lease time.Duration, l
 	if err != nil {
 		return nil, wrapErr("claim", err)
 	}
-	slices.SortFunc(jobs, func(a, b store.Job) int {
-		return cmp.Or(a.NextAttempt.Compare(b.NextAttempt), cmp.Compare(a.ID, b.ID))
-	})
 	if len(jobs) < limit {
 		s.sweepPayloads(ctx, now)
 	}
@@ -220,29 +218,32 @@ func scanOne(rows pgx.Rows, dst any) error {
 	return rows.Err()
 }
 
-// completeSQL deletes the leased job and, in the same statement, its
-// payload when no other job refers to it. Two jobs of one activity
-// completed at the same moment can each still see the other and both keep
-// the payload; sweepPayloads collects such leftovers.
+// completeSQL deletes the leased job, reporting whether it did.
 const completeSQL = `WITH done AS (
-		DELETE FROM jobs WHERE id = $1 AND attempts = $2 AND state = 'leased' RETURNING payload_id),
-	freed AS (
-		DELETE FROM queue_payloads p USING done
-		WHERE p.id = done.payload_id
-		AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.payload_id = done.payload_id AND j.id <> $1))
+		DELETE FROM jobs WHERE id = $1 AND attempts = $2 AND state = 'leased' RETURNING 1)
 	SELECT COUNT(*) FROM done`
 
-// Complete implements [store.Queue].
+// freePayloadSQL deletes the activity's payload if no job refers to it.
+// It runs after the job's deletion has committed, in a transaction of its
+// own: of two jobs of one activity completed at once, the later cleanup
+// starts after both deletions committed and sees neither job, so the
+// payload is freed. A concurrent Enqueue reusing the payload makes it fail
+// on the foreign key instead, which keeps the payload, as it should.
+const freePayloadSQL = `DELETE FROM queue_payloads p WHERE p.activity_id = $1
+	AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.payload_id = p.id)`
+
+// Complete implements [store.Queue]. The job's deletion and the payload
+// cleanup go to the server in one round trip, each in its own relaxed
+// transaction (see relaxed).
 func (s *Store) Complete(ctx context.Context, job store.Job) error {
 	var n int
-	err := s.relaxed(ctx, completeSQL, []any{job.ID, job.Attempts}, func(rows pgx.Rows) error {
-		return scanOne(rows, &n)
-	})
-	if isForeignKeyViolation(err) {
-		// An Enqueue reused the payload concurrently: delete the job
-		// alone and keep the payload.
-		err = s.q().QueryRow(ctx, `WITH done AS (DELETE FROM jobs WHERE id = $1 AND attempts = $2 AND state = 'leased'
-			RETURNING 1) SELECT COUNT(*) FROM done`, job.ID, job.Attempts).Scan(&n)
+	var err error
+	if s.tx != nil {
+		if err = s.tx.QueryRow(ctx, completeSQL, job.ID, job.Attempts).Scan(&n); err == nil && n > 0 {
+			_, err = s.tx.Exec(ctx, freePayloadSQL, job.ActivityID)
+		}
+	} else {
+		n, err = s.completeBatch(ctx, job)
 	}
 	if err != nil {
 		return wrapErr("complete", err)
@@ -251,6 +252,41 @@ func (s *Store) Complete(ctx context.Context, job store.Job) error {
 		return fmt.Errorf("postgres: complete job %d: %w", job.ID, store.ErrLeaseLost)
 	}
 	return nil
+}
+
+// completeBatch pipelines the relaxed deletion of the job and then of its
+// payload. A failure of the cleanup is only logged: the job is done.
+func (s *Store) completeBatch(ctx context.Context, job store.Job) (int, error) {
+	var b pgx.Batch
+	b.Queue("BEGIN")
+	b.Queue("SET LOCAL synchronous_commit TO OFF")
+	b.Queue(completeSQL, job.ID, job.Attempts)
+	b.Queue("COMMIT")
+	b.Queue("BEGIN")
+	b.Queue("SET LOCAL synchronous_commit TO OFF")
+	b.Queue(freePayloadSQL, job.ActivityID)
+	b.Queue("COMMIT")
+	br := s.pool.SendBatch(ctx, &b)
+	defer br.Close()
+	var n int
+	for i := range 4 {
+		var err error
+		if i == 2 {
+			err = br.QueryRow().Scan(&n)
+		} else {
+			_, err = br.Exec()
+		}
+		if err != nil {
+			return 0, err
+		}
+	}
+	for range 4 {
+		if _, err := br.Exec(); err != nil {
+			s.log.DebugContext(ctx, "freeing queue payload", "activity_id", job.ActivityID, "error", err)
+			break
+		}
+	}
+	return n, nil
 }
 
 // sweepInterval is the least logical time between two sweeps of orphaned
@@ -400,18 +436,19 @@ func (s *Store) Requeue(ctx context.Context, id int64, next time.Time) error {
 
 // DeleteJob implements [store.Queue].
 func (s *Store) DeleteJob(ctx context.Context, id int64) (bool, error) {
-	var n int
-	err := s.q().QueryRow(ctx, `WITH done AS (DELETE FROM jobs WHERE id = $1 RETURNING payload_id),
-		freed AS (DELETE FROM queue_payloads p USING done WHERE p.id = done.payload_id
-			AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.payload_id = done.payload_id AND j.id <> $1))
-		SELECT COUNT(*) FROM done`, id).Scan(&n)
-	if isForeignKeyViolation(err) {
-		err = s.q().QueryRow(ctx, `WITH done AS (DELETE FROM jobs WHERE id = $1 RETURNING 1) SELECT COUNT(*) FROM done`, id).Scan(&n)
+	var activityID string
+	err := s.q().QueryRow(ctx, `WITH done AS (DELETE FROM jobs WHERE id = $1 RETURNING payload_id)
+		SELECT p.activity_id FROM done JOIN queue_payloads p ON p.id = done.payload_id`, id).Scan(&activityID)
+	if err == pgx.ErrNoRows {
+		return false, nil
 	}
 	if err != nil {
 		return false, wrapErr("delete job", err)
 	}
-	return n == 1, nil
+	if _, err := s.q().Exec(ctx, freePayloadSQL, activityID); err != nil && !isForeignKeyViolation(err) {
+		s.log.DebugContext(ctx, "freeing queue payload", "activity_id", activityID, "error", err)
+	}
+	return true, nil
 }
 
 // CountJobs implements [store.Queue].

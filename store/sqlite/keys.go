@@ -128,6 +128,9 @@ func (s *Store) RotateKey(ctx context.Context, actorIRI string, next store.KeyPa
 	if err := validateKeyPair(next); err != nil {
 		return err
 	}
+	if graceUntil.IsZero() {
+		return fmt.Errorf("%w: zero grace period end for the retired key", store.ErrInvalid)
+	}
 	return s.write(ctx, func(tx querier) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM actor_keys WHERE key_id = ?`, next.KeyID).Scan(&n); err != nil {

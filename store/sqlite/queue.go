@@ -1,12 +1,10 @@
 package sqlite
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -119,32 +117,51 @@ func upsertPayload(ctx context.Context, tx querier, activityID string, payload [
 	return id, nil
 }
 
-// claimSQL leases due jobs. The inner SELECT walks the partial index
-// jobs_due from the oldest due time and stops after limit rows; the
-// NOT EXISTS probe uses jobs_ordering and only runs for ordered jobs.
-const claimSQL = `UPDATE jobs SET state = 'leased', attempts = attempts + 1, lease_until = ?1, due = ?1
-	WHERE id IN (
-		SELECT j.id FROM jobs j INDEXED BY jobs_due
-		WHERE j.due IS NOT NULL AND j.due <= ?2
-		AND (j.ordering_key = '' OR NOT EXISTS (
-			SELECT 1 FROM jobs e INDEXED BY jobs_ordering
-			WHERE e.ordering_key <> '' AND e.inbox = j.inbox AND e.ordering_key = j.ordering_key
-			AND e.id < j.id AND e.state <> 'dead'))
-		ORDER BY j.due, j.id LIMIT ?3)
+// pickSQL chooses the jobs a claim takes, earliest due first. It walks
+// the partial index jobs_due from the oldest due time and stops after
+// limit rows; the NOT EXISTS probe uses jobs_ordering and only runs for
+// ordered jobs.
+const pickSQL = `SELECT j.id FROM jobs j INDEXED BY jobs_due
+	WHERE j.due IS NOT NULL AND j.due <= ?1
+	AND (j.ordering_key = '' OR NOT EXISTS (
+		SELECT 1 FROM jobs e INDEXED BY jobs_ordering
+		WHERE e.ordering_key <> '' AND e.inbox = j.inbox AND e.ordering_key = j.ordering_key
+		AND e.id < j.id AND e.state <> 'dead'))
+	ORDER BY j.due, j.id LIMIT ?2`
+
+// leaseSQL leases the picked jobs (a JSON array of ids) until ?1.
+const leaseSQL = `UPDATE jobs SET state = 'leased', attempts = attempts + 1, lease_until = ?1, due = ?1
+	WHERE id IN (SELECT value FROM json_each(?2))
 	RETURNING id, payload_id, inbox, host, sender, ordering_key, attempts, next_attempt, lease_until, last_error, created`
 
-// Claim implements [store.Queue].
+// Claim implements [store.Queue]. Picking and leasing share one write
+// transaction, so no other claim can come between them.
 func (s *Store) Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]store.Job, error) {
 	if limit <= 0 || lease <= 0 {
 		return nil, fmt.Errorf("%w: claim limit %d and lease %v must be positive", store.ErrInvalid, limit, lease)
 	}
 	var jobs []store.Job
 	err := s.write(ctx, func(tx querier) error {
-		rows, err := tx.QueryContext(ctx, claimSQL, now.Add(lease).UnixMicro(), now.UnixMicro(), limit)
+		jobs = nil
+		ids, err := pickJobs(ctx, tx, now, limit)
+		if err != nil || len(ids) == 0 {
+			return err
+		}
+		list, err := json.Marshal(ids)
 		if err != nil {
 			return wrapErr("claim", err)
 		}
-		payloadIDs := make([]int64, 0, limit)
+		rows, err := tx.QueryContext(ctx, leaseSQL, now.Add(lease).UnixMicro(), string(list))
+		if err != nil {
+			return wrapErr("claim", err)
+		}
+		order := make(map[int64]int, len(ids))
+		for i, id := range ids {
+			order[id] = i
+		}
+		jobs = make([]store.Job, len(ids))
+		payloadIDs := make([]int64, len(ids))
+		n := 0
 		for rows.Next() {
 			var j store.Job
 			var payloadID int64
@@ -156,8 +173,9 @@ func (s *Store) Claim(ctx context.Context, now time.Time, lease time.Duration, l
 			}
 			j.State = store.JobLeased
 			j.NextAttempt, j.LeaseUntil, j.Created = fromMicros(nextAttempt), fromMicros(leaseUntil), fromMicros(created)
-			jobs = append(jobs, j)
-			payloadIDs = append(payloadIDs, payloadID)
+			i := order[j.ID]
+			jobs[i], payloadIDs[i] = j, payloadID
+			n++
 		}
 		if err := rows.Close(); err != nil {
 			return wrapErr("claim", err)
@@ -165,15 +183,36 @@ func (s *Store) Claim(ctx context.Context, now time.Time, lease time.Duration, l
 		if err := rows.Err(); err != nil {
 			return wrapErr("claim", err)
 		}
+		if n != len(ids) {
+			return fmt.Errorf("sqlite: claim: leased %d of %d picked jobs", n, len(ids))
+		}
 		return fillPayloads(ctx, tx, jobs, payloadIDs)
 	})
 	if err != nil {
 		return nil, err
 	}
-	slices.SortFunc(jobs, func(a, b store.Job) int {
-		return cmp.Or(a.NextAttempt.Compare(b.NextAttempt), cmp.Compare(a.ID, b.ID))
-	})
 	return jobs, nil
+}
+
+// pickJobs returns the ids of up to limit due jobs, in claim order.
+func pickJobs(ctx context.Context, tx querier, now time.Time, limit int) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, pickSQL, now.UnixMicro(), limit)
+	if err != nil {
+		return nil, wrapErr("claim", err)
+	}
+	defer rows.Close()
+	ids := make([]int64, 0, limit)
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, wrapErr("claim", err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrapErr("claim", err)
+	}
+	return ids, nil
 }
 
 // fillPayloads sets ActivityID and Activity of jobs[i] from payloadIDs[i],
