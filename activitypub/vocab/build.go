@@ -7,12 +7,13 @@ import (
 
 // NewNote returns a Note with an id, its author (attributedTo), HTML content
 // and publication time. Chain the builder methods below to add mentions,
-// hashtags, a content warning, attachments, custom emoji and a reply
-// target, then call Address and Create:
+// hashtags, a content warning, attachments, custom emoji, the content's
+// language and a reply target, then call Address and Create:
 //
 //	n := vocab.NewNote(id, alice, html, now).
 //		Mention(bob, "@bob@example.org").
 //		Hashtag("https://example.com/tags/go", "#go").
+//		Language("en").
 //		ReplyTo(parent)
 //	n.Address(vocab.VisibilityPublic, alice+"/followers", n.Mentioned()...)
 //	create := n.Create(id + "/activity")
@@ -97,6 +98,16 @@ func (o *Object) Attach(m Media) *Object {
 		a.Height = &h
 	}
 	o.Attachment = append(o.Attachment, ObjectRef(a))
+	return o
+}
+
+// Language declares the language of o's content (a BCP 47 tag such as
+// "en"), as Mastodon does: contentMap gets the content under that tag,
+// beside the plain content that peers without language support read.
+func (o *Object) Language(tag string) *Object {
+	if tag != "" && o.Content != "" {
+		o.ContentMap = map[string]string{tag: o.Content}
+	}
 	return o
 }
 

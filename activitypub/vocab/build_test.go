@@ -65,6 +65,7 @@ func TestBuiltNoteWireShape(t *testing.T) {
 		Mention("https://b.example/users/bob", "bob@b.example").
 		Hashtag("https://a.example/tags/go", "go").
 		Attach(vocab.Media{URL: "https://a.example/m/1.jpg", MediaType: "image/jpeg", Alt: "a cat"}).
+		Language("en").
 		ReplyTo("https://b.example/notes/9")
 	n.Address(vocab.VisibilityPublic, alice+"/followers", n.Mentioned()...)
 	out, err := vocab.Marshal(n.Create(alice + "/notes/1/activity"))
@@ -86,6 +87,8 @@ func TestBuiltNoteWireShape(t *testing.T) {
 	assert.Equal(t, "@bob@b.example", tags[0].(map[string]any)["name"])
 	assert.Equal(t, "#go", tags[1].(map[string]any)["name"])
 	assert.IsType(t, []any{}, note["attachment"])
+	assert.Equal(t, map[string]any{"en": "<p>hi</p>"}, note["contentMap"])
+	assert.Equal(t, "<p>hi</p>", note["content"])
 	var walk func(v any)
 	walk = func(v any) {
 		switch v := v.(type) {
