@@ -27,6 +27,7 @@ func TestCrash(t *testing.T) {
 	openTest(t, postgres.Config{Schema: schema})
 	res := crashtest.Run(t, crashtest.Config{
 		ChildTest: "TestCrashChild",
+		KillAfter: 300,
 		Target:    schema,
 		Reopen: func(t *testing.T) store.Store {
 			return openTest(t, postgres.Config{Schema: schema})

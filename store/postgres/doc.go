@@ -59,8 +59,9 @@
 // at-least-once anyway), and the queue is not held to the disk's flush
 // rate. An acknowledged Enqueue is durable.
 //
-// Payloads are stored once per activity and deleted with their last job;
-// two jobs of one activity completed at the same instant can leave a
-// payload behind, which a later Claim that finds the queue short sweeps
-// up.
+// Payloads are stored once per activity and deleted after their last job,
+// by a cleanup that runs once the job's deletion has committed (pipelined
+// in the same round trip). Should a cleanup be lost, say to a dropped
+// connection, a later Claim that finds the queue short sweeps up payloads
+// no job refers to.
 package postgres

@@ -299,7 +299,8 @@ type sweepState struct {
 	last time.Time
 }
 
-// sweepPayloads deletes payloads no job refers to, at most once per
+// sweepPayloads deletes payloads no job refers to (left behind when a
+// cleanup after Complete was lost), at most once per
 // sweepInterval of the claimers' clock, when the queue has run dry. It is
 // housekeeping: errors (such as a concurrent Enqueue reusing a payload)
 // are logged and ignored.

@@ -25,6 +25,7 @@ func TestCrash(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "crash.db")
 	res := crashtest.Run(t, crashtest.Config{
 		ChildTest: "TestCrashChild",
+		KillAfter: 500,
 		Target:    path,
 		Reopen: func(t *testing.T) store.Store {
 			s, err := sqlite.Open(context.Background(), path, sqlite.Config{})
