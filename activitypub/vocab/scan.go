@@ -45,7 +45,7 @@ func (s *scanner) pathString() string {
 			if b.Len() > 0 {
 				b.WriteByte('.')
 			}
-			b.Write(p.key)
+			b.WriteString(clip(string(p.key)))
 		} else {
 			b.WriteByte('[')
 			b.WriteString(strconv.Itoa(p.idx))
@@ -56,7 +56,25 @@ func (s *scanner) pathString() string {
 }
 
 func (s *scanner) fail(err error, detail string) *DecodeError {
-	return &DecodeError{Path: s.pathString(), Offset: s.pos, Detail: detail, Err: err}
+	return &DecodeError{Path: s.pathString(), Offset: s.pos, Detail: clip(detail), Err: err}
+}
+
+// maxErrorText bounds each piece of input (a property name, an offending
+// value) quoted in a DecodeError, so that a hostile document cannot make
+// error messages, and the log lines they end up in, as large as itself.
+const maxErrorText = 100
+
+// clip shortens s to about maxErrorText bytes, cutting on a character
+// boundary and marking the cut.
+func clip(s string) string {
+	if len(s) <= maxErrorText {
+		return s
+	}
+	n := maxErrorText
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 func (s *scanner) ws() {
