@@ -67,8 +67,12 @@ func (o *Object) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// Decode decodes one document: a JSON object at the top level.
+// Decode decodes one document: a JSON object at the top level. A nil
+// *Decoder decodes like a zero one.
 func (d *Decoder) Decode(ctx context.Context, data []byte) (*Object, error) {
+	if d == nil {
+		d = &Decoder{}
+	}
 	maxBytes := d.MaxBytes
 	if maxBytes <= 0 {
 		maxBytes = DefaultMaxBytes

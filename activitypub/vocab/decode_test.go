@@ -270,6 +270,14 @@ func TestDecodeNormalizeHook(t *testing.T) {
 	assert.ErrorIs(t, err, vocab.ErrNeedsJSONLD)
 }
 
+// A nil *Decoder, as a config struct might hold, decodes like a zero one.
+func TestNilDecoder(t *testing.T) {
+	var d *vocab.Decoder
+	o, err := d.Decode(context.Background(), []byte(`{"type":"Note"}`))
+	require.NoError(t, err)
+	assert.Equal(t, vocab.TypeNote, o.Type)
+}
+
 func TestObjectJSONInterfaces(t *testing.T) {
 	var o vocab.Object
 	require.NoError(t, o.UnmarshalJSON([]byte(`{"type":"Note","content":"x"}`)))
