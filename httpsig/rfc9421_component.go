@@ -188,6 +188,10 @@ type message struct {
 	header        http.Header
 	contentLength int64    // -1 if unknown
 	request       *message // for a response, the request it answers
+
+	// The query parameters by re-encoded name, parsed on first use.
+	queryParams map[string][]string
+	queryErr    error
 }
 
 // requestMessage describes r. scheme is used when r.URL is not absolute
@@ -333,10 +337,27 @@ func (m *message) derived(c component) (string, error) {
 // queryParam returns the single value of the query parameter whose
 // re-encoded name is name (RFC 9421 §2.2.8).
 func (m *message) queryParam(name string) (string, error) {
-	var (
-		found bool
-		value string
-	)
+	if m.queryParams == nil {
+		m.parseQuery()
+	}
+	if m.queryErr != nil {
+		return "", m.queryErr
+	}
+	switch vals := m.queryParams[name]; len(vals) {
+	case 0:
+		return "", fmt.Errorf("%w: query parameter %q", ErrMissingHeader, name)
+	case 1:
+		return vals[0], nil
+	default:
+		return "", fmt.Errorf("%w: query parameter %q occurs more than once", ErrMalformed, name)
+	}
+}
+
+// parseQuery decodes the query once for every "@query-param" of the
+// message: re-scanning a long query for each of them would let one request
+// cost many times its size.
+func (m *message) parseQuery() {
+	m.queryParams = make(map[string][]string)
 	for pair := range strings.SplitSeq(m.url.RawQuery, "&") {
 		if pair == "" {
 			continue
@@ -345,20 +366,12 @@ func (m *message) queryParam(name string) (string, error) {
 		dk, err1 := url.QueryUnescape(k)
 		dv, err2 := url.QueryUnescape(v)
 		if err1 != nil || err2 != nil {
-			return "", fmt.Errorf("%w: query parameter %q is not URL-encoded", ErrMalformed, pair)
+			m.queryErr = fmt.Errorf("%w: query parameter %q is not URL-encoded", ErrMalformed, clip(pair))
+			return
 		}
-		if queryEncode(dk) != name {
-			continue
-		}
-		if found {
-			return "", fmt.Errorf("%w: query parameter %q occurs more than once", ErrMalformed, name)
-		}
-		found, value = true, queryEncode(dv)
+		name := queryEncode(dk)
+		m.queryParams[name] = append(m.queryParams[name], queryEncode(dv))
 	}
-	if !found {
-		return "", fmt.Errorf("%w: query parameter %q", ErrMissingHeader, name)
-	}
-	return value, nil
 }
 
 // queryEncode percent-encodes s as RFC 9421 §2.2.8 shows: like a form value,

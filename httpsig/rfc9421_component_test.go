@@ -1,9 +1,11 @@
 package httpsig
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -138,6 +140,45 @@ func TestRFC9421DerivedComponents(t *testing.T) {
 		got, err := noQuery.value(c)
 		require.NoError(t, err)
 		assert.Equal(t, want, got, spec)
+	}
+}
+
+// TestQueryParamsDecodedOnce checks that the query is decoded once per
+// message, not once per "@query-param": a signature may cover 64 of them,
+// and re-scanning a long query for each would let one request cost many
+// times its size. BenchmarkQueryParams measures it.
+func TestQueryParamsDecodedOnce(t *testing.T) {
+	m := &message{url: &url.URL{Path: "/", RawQuery: "a=1&b=%zz"}}
+	_, err := m.queryParam("a")
+	require.ErrorIs(t, err, ErrMalformed, "any pair not URL-encoded spoils the query")
+	m.url.RawQuery = "a=1" // what a second decoding would see
+	_, err = m.queryParam("a")
+	require.ErrorIs(t, err, ErrMalformed, "the query was decoded once")
+
+	m = &message{url: &url.URL{Path: "/", RawQuery: "a=1&b=2&b=3"}}
+	got, err := m.queryParam("a")
+	require.NoError(t, err)
+	assert.Equal(t, "1", got)
+	_, err = m.queryParam("b")
+	assert.ErrorIs(t, err, ErrMalformed)
+	_, err = m.queryParam("c")
+	assert.ErrorIs(t, err, ErrMissingHeader)
+}
+
+// BenchmarkQueryParams covers 64 query parameters of a 64 KiB query, the
+// most a signature may ask for.
+func BenchmarkQueryParams(b *testing.B) {
+	b.ReportAllocs()
+	q := strings.Repeat("a%20b=c%20d&", 64<<10/12)
+	names := make([]string, maxComponents)
+	for i := range names {
+		names[i] = fmt.Sprintf("n%d", i)
+	}
+	for b.Loop() {
+		m := &message{url: &url.URL{Path: "/", RawQuery: q}}
+		for _, n := range names {
+			_, _ = m.queryParam(n)
+		}
 	}
 }
 
