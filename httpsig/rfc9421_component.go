@@ -192,6 +192,34 @@ type message struct {
 	// The query parameters by re-encoded name, parsed on first use.
 	queryParams map[string][]string
 	queryErr    error
+
+	// Fields parsed as dictionaries for key= components, by name.
+	dicts map[string]parsedDict
+}
+
+// parsedDict is a field parsed as a structured Dictionary, or why not.
+type parsedDict struct {
+	d   sfv.Dictionary
+	err error
+}
+
+// dictionary parses the field name, whose lines are given, as a
+// Dictionary once per message: a signature may cover many key= views of
+// one large field, and parsing it for each would let one request cost many
+// times its size. Errors wrap ErrMalformed.
+func (m *message) dictionary(name string, lines []string) (sfv.Dictionary, error) {
+	if p, ok := m.dicts[name]; ok {
+		return p.d, p.err
+	}
+	d, err := sfv.ParseDictionary(joinFieldLines(lines))
+	if err != nil {
+		err = fmt.Errorf("%w: %s is not a structured dictionary: %w", ErrMalformed, name, err)
+	}
+	if m.dicts == nil {
+		m.dicts = make(map[string]parsedDict)
+	}
+	m.dicts[name] = parsedDict{d, err}
+	return d, err
 }
 
 // requestMessage describes r. scheme is used when r.URL is not absolute
@@ -422,9 +450,9 @@ func (m *message) field(c component) (string, error) {
 		v = strings.Join(parts, ", ")
 	case c.has(paramKey):
 		key, _ := c.params.Get(paramKey)
-		d, err := sfv.ParseDictionary(joinFieldLines(lines))
+		d, err := m.dictionary(c.name, lines)
 		if err != nil {
-			return "", fmt.Errorf("%w: %s is not a structured dictionary: %w", ErrMalformed, c.name, err)
+			return "", err
 		}
 		member, ok := d.Get(key.(string))
 		if !ok {

@@ -165,6 +165,31 @@ func TestQueryParamsDecodedOnce(t *testing.T) {
 	assert.ErrorIs(t, err, ErrMissingHeader)
 }
 
+// TestKeyFieldParsedOnce checks that a field read through several key=
+// components is parsed as a Dictionary once per message.
+func TestKeyFieldParsedOnce(t *testing.T) {
+	h := http.Header{"X-Dict": {"a=1, b=2"}}
+	m := &message{url: &url.URL{Path: "/"}, header: h, contentLength: -1}
+	value := func(spec string) (string, error) {
+		c, err := parseComponent(spec)
+		require.NoError(t, err)
+		return m.value(c)
+	}
+	got, err := value(`x-dict;key="a"`)
+	require.NoError(t, err)
+	assert.Equal(t, "1", got)
+	h.Set("X-Dict", "a=9, b=8") // what a second parse would see
+	got, err = value(`x-dict;key="b"`)
+	require.NoError(t, err)
+	assert.Equal(t, "2", got, "the field was parsed once")
+
+	h.Set("X-Bad", "(")
+	_, err = value(`x-bad;key="a"`)
+	assert.ErrorIs(t, err, ErrMalformed)
+	_, err = value(`x-bad;key="b"`)
+	assert.ErrorIs(t, err, ErrMalformed)
+}
+
 // BenchmarkQueryParams covers 64 query parameters of a 64 KiB query, the
 // most a signature may ask for.
 func BenchmarkQueryParams(b *testing.B) {
