@@ -48,3 +48,15 @@ func BenchmarkMarshal(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkDecodeHostileContext measures a 1 MiB document whose context
+// holds tens of thousands of definitions: it must cost about as much as
+// reading 1 MiB, not a scan of the document per definition.
+func BenchmarkDecodeHostileContext(b *testing.B) {
+	doc := hostileContext(30000, vocab.DefaultMaxBytes)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(doc)))
+	for b.Loop() {
+		_, _ = vocab.Unmarshal(doc)
+	}
+}

@@ -30,10 +30,11 @@ func KnownContext(url string) bool {
 // contextChecker inspects an "@context" value for definitions that would
 // make direct decoding misread the document.
 type contextChecker struct {
-	doc      []byte // the whole document, to see whether a term is used
-	skipFrom int    // the "@context" value being checked, [skipFrom, skipTo),
-	skipTo   int    // which does not count as a use
-	prefixes []string
+	doc      []byte            // the whole document, to see whether a term is used
+	skipFrom int               // the "@context" value being checked, [skipFrom, skipTo),
+	skipTo   int               // which does not count as a use
+	prefixes map[string]string // prefix -> namespace; the first definition wins
+	scans    int               // calls of used so far
 	problem  string
 	unknown  bool
 }
@@ -98,9 +99,21 @@ func (c *contextChecker) url(u string) {
 	}
 }
 
+// maxTermScans bounds the document scans of one context check. Each scan
+// reads the whole document, and a context can hold thousands of
+// definitions: without a bound, a 1 MiB document costs seconds of CPU.
+// Real contexts redefine a handful of known terms at most; past the bound a
+// term is taken as used, which can only send the document to JSON-LD
+// normalization, never misread it.
+const maxTermScans = 32
+
 // used reports whether term appears quoted in the document, conservatively
 // standing for "the document uses this term".
 func (c *contextChecker) used(quoted string) bool {
+	if c.scans >= maxTermScans {
+		return true
+	}
+	c.scans++
 	q := []byte(quoted)
 	from, to := max(0, min(c.skipFrom, len(c.doc))), max(0, min(c.skipTo, len(c.doc)))
 	return bytes.Contains(c.doc[:from], q) || bytes.Contains(c.doc[to:], q)
@@ -168,7 +181,12 @@ func (c *contextChecker) object(s *scanner) error {
 	for _, e := range entries {
 		term, iri := string(e.term), string(e.iri)
 		if !e.isObj && !e.null && isNamespaceIRI(iri) && !strings.HasPrefix(term, "@") {
-			c.prefixes = append(c.prefixes, term, iri)
+			if c.prefixes == nil {
+				c.prefixes = make(map[string]string)
+			}
+			if _, dup := c.prefixes[term]; !dup {
+				c.prefixes[term] = iri
+			}
 			if want := prefixNamespace(term); want != "" && canonicalNamespace(iri) != want &&
 				c.used(`"`+term+`:`) {
 				c.flag("prefix " + term + " redefined as " + iri)
@@ -220,11 +238,8 @@ func (c *contextChecker) expand(v string) string {
 	if i <= 0 || strings.HasPrefix(v[i:], "://") {
 		return v
 	}
-	p := v[:i]
-	for j := 0; j+1 < len(c.prefixes); j += 2 {
-		if c.prefixes[j] == p {
-			return c.prefixes[j+1] + v[i+1:]
-		}
+	if ns, ok := c.prefixes[v[:i]]; ok {
+		return ns + v[i+1:]
 	}
 	return expandWellKnown(v)
 }

@@ -1,6 +1,7 @@
 package vocab_test
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -68,4 +69,36 @@ func TestContextErrorLocation(t *testing.T) {
 	assert.ErrorIs(t, err, vocab.ErrWrongType)
 	assert.Equal(t, "@context[1]", de.Path)
 	assert.Equal(t, strings.Index(doc, "5]"), de.Offset)
+}
+
+// hostileContext is a document of about size bytes whose context defines
+// n terms as aliases of content that the document never uses, followed by
+// a long string, so that checking each definition against the document is
+// as costly as it can be.
+func hostileContext(n, size int) []byte {
+	var b strings.Builder
+	b.WriteString(`{"@context":["https://www.w3.org/ns/activitystreams",{`)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(`"t` + strconv.Itoa(i) + `":"as:content"`)
+	}
+	b.WriteString(`}],"type":"Note","x":"`)
+	b.WriteString(strings.Repeat("a", max(0, size-b.Len()-2)))
+	b.WriteString(`"}`)
+	return []byte(b.String())
+}
+
+// Each definition that touches a known term costs a scan of the document;
+// past a few dozen of them the checker stops scanning and sends the
+// document to JSON-LD normalization, so a large context cannot make
+// decoding quadratic in the document's size.
+func TestContextCheckIsBounded(t *testing.T) {
+	_, err := vocab.Unmarshal(hostileContext(8, 4096))
+	require.NoError(t, err, "a few unused aliases are read directly")
+	_, err = vocab.Unmarshal(hostileContext(100, 4096))
+	assert.ErrorIs(t, err, vocab.ErrNeedsJSONLD)
+	_, err = vocab.Unmarshal(hostileContext(30000, vocab.DefaultMaxBytes))
+	assert.ErrorIs(t, err, vocab.ErrNeedsJSONLD)
 }
