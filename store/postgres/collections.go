@@ -6,6 +6,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/starling-fed/starling/store"
+	"github.com/starling-fed/starling/store/internal/sqlutil"
 )
 
 var _ store.Collections = (*Store)(nil)
@@ -14,7 +15,7 @@ var _ store.Collections = (*Store)(nil)
 // comes from the collection's counter row, locked until commit: adders to
 // one collection commit in position order, which keeps page walks stable.
 func (s *Store) AddToCollection(ctx context.Context, collectionIRI, itemIRI string) (bool, error) {
-	if err := validateIRIs(collectionIRI, itemIRI); err != nil {
+	if err := sqlutil.ValidateIRIs(collectionIRI, itemIRI); err != nil {
 		return false, err
 	}
 	var added bool
@@ -46,7 +47,7 @@ func (s *Store) AddToCollection(ctx context.Context, collectionIRI, itemIRI stri
 
 // RemoveFromCollection implements [store.Collections].
 func (s *Store) RemoveFromCollection(ctx context.Context, collectionIRI, itemIRI string) (bool, error) {
-	if err := validateIRIs(collectionIRI, itemIRI); err != nil {
+	if err := sqlutil.ValidateIRIs(collectionIRI, itemIRI); err != nil {
 		return false, err
 	}
 	tag, err := s.q().Exec(ctx, `DELETE FROM collection_items WHERE collection = $1 AND item = $2`, collectionIRI, itemIRI)
@@ -58,7 +59,7 @@ func (s *Store) RemoveFromCollection(ctx context.Context, collectionIRI, itemIRI
 
 // CollectionContains implements [store.Collections].
 func (s *Store) CollectionContains(ctx context.Context, collectionIRI, itemIRI string) (bool, error) {
-	if err := validateIRIs(collectionIRI, itemIRI); err != nil {
+	if err := sqlutil.ValidateIRIs(collectionIRI, itemIRI); err != nil {
 		return false, err
 	}
 	var ok bool
@@ -87,11 +88,11 @@ func (s *Store) CollectionPage(ctx context.Context, collectionIRI, cursor string
 	if err := store.ValidateIRI(collectionIRI); err != nil {
 		return store.Page{}, err
 	}
-	limit, err := pageLimit(limit)
+	limit, err := sqlutil.PageLimit(limit)
 	if err != nil {
 		return store.Page{}, err
 	}
-	below, err := decodePosition(cursor, collectionIRI)
+	below, err := sqlutil.DecodePosition(cursor, collectionIRI)
 	if err != nil {
 		return store.Page{}, err
 	}

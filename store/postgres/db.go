@@ -106,34 +106,3 @@ func fromTS(v pgtype.Timestamptz) time.Time {
 	}
 	return v.Time.UTC()
 }
-
-// validateIRIs checks every IRI argument, reporting the first bad one.
-func validateIRIs(iris ...string) error {
-	for _, iri := range iris {
-		if err := store.ValidateIRI(iri); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// pageLimit checks and caps a page size.
-func pageLimit(limit int) (int, error) {
-	if limit <= 0 {
-		return 0, fmt.Errorf("%w: page limit %d is not positive", store.ErrInvalid, limit)
-	}
-	return min(limit, store.MaxPageSize), nil
-}
-
-// decodePosition turns a page cursor into the position to page below; the
-// empty cursor starts at the top.
-func decodePosition(cursor, scope string) (int64, error) {
-	if cursor == "" {
-		return 1<<63 - 1, nil
-	}
-	c, err := store.DecodeCursor(cursor, scope)
-	if err != nil {
-		return 0, err
-	}
-	return c.Position, nil
-}

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/starling-fed/starling/store"
+	"github.com/starling-fed/starling/store/internal/sqlutil"
 )
 
 var _ store.Follows = (*Store)(nil)
@@ -29,26 +30,11 @@ func scanFollow(row pgx.Row) (int64, store.Follow, error) {
 	return seq, f, nil
 }
 
-func validateFollow(f store.Follow) error {
-	if err := validateIRIs(f.Follower, f.Followee, f.ActivityID, f.Inbox); err != nil {
-		return err
-	}
-	if f.SharedInbox != "" {
-		if err := store.ValidateIRI(f.SharedInbox); err != nil {
-			return err
-		}
-	}
-	if !f.State.Valid() {
-		return fmt.Errorf("%w: follow state %q", store.ErrInvalid, f.State)
-	}
-	return nil
-}
-
 // PutFollow implements [store.Follows] as one upsert; xmax = 0 tells a
 // freshly inserted row from an updated one. An activity id held by another
 // pair violates its unique index and reports ErrConflict.
 func (s *Store) PutFollow(ctx context.Context, f store.Follow) (bool, error) {
-	if err := validateFollow(f); err != nil {
+	if err := sqlutil.ValidateFollow(f); err != nil {
 		return false, err
 	}
 	var created bool
@@ -66,7 +52,7 @@ func (s *Store) PutFollow(ctx context.Context, f store.Follow) (bool, error) {
 
 // GetFollow implements [store.Follows].
 func (s *Store) GetFollow(ctx context.Context, follower, followee string) (store.Follow, error) {
-	if err := validateIRIs(follower, followee); err != nil {
+	if err := sqlutil.ValidateIRIs(follower, followee); err != nil {
 		return store.Follow{}, err
 	}
 	_, f, err := scanFollow(s.q().QueryRow(ctx, `SELECT `+followColumns+` FROM follows
@@ -92,7 +78,7 @@ func (s *Store) FollowByActivity(ctx context.Context, activityID string) (store.
 
 // SetFollowState implements [store.Follows].
 func (s *Store) SetFollowState(ctx context.Context, follower, followee string, state store.FollowState) error {
-	if err := validateIRIs(follower, followee); err != nil {
+	if err := sqlutil.ValidateIRIs(follower, followee); err != nil {
 		return err
 	}
 	if !state.Valid() {
@@ -111,7 +97,7 @@ func (s *Store) SetFollowState(ctx context.Context, follower, followee string, s
 
 // DeleteFollow implements [store.Follows].
 func (s *Store) DeleteFollow(ctx context.Context, follower, followee string) (bool, error) {
-	if err := validateIRIs(follower, followee); err != nil {
+	if err := sqlutil.ValidateIRIs(follower, followee); err != nil {
 		return false, err
 	}
 	tag, err := s.q().Exec(ctx, `DELETE FROM follows WHERE follower = $1 AND followee = $2`, follower, followee)
@@ -139,12 +125,12 @@ func (s *Store) followPage(ctx context.Context, listing, column, actorIRI string
 	if !state.Valid() {
 		return store.FollowPage{}, fmt.Errorf("%w: follow state %q", store.ErrInvalid, state)
 	}
-	limit, err := pageLimit(limit)
+	limit, err := sqlutil.PageLimit(limit)
 	if err != nil {
 		return store.FollowPage{}, err
 	}
 	scope := strings.Join([]string{listing, actorIRI, string(state)}, "\x00")
-	below, err := decodePosition(cursor, scope)
+	below, err := sqlutil.DecodePosition(cursor, scope)
 	if err != nil {
 		return store.FollowPage{}, err
 	}

@@ -2,76 +2,16 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
-	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/starling-fed/starling/store"
+	"github.com/starling-fed/starling/store/internal/sqlutil"
 )
-
-// hostStateJSON is the stored form of a store.HostState: times as
-// microseconds since the epoch, zero as 0 in slices and omitted otherwise.
-type hostStateJSON struct {
-	Failures    []int64 `json:"failures,omitempty"`
-	FailureDays []int64 `json:"failure_days,omitempty"`
-	OpenUntil   int64   `json:"open_until,omitempty"`
-	LastSuccess int64   `json:"last_success,omitempty"`
-}
-
-func toMicro(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixMicro()
-}
-
-func fromMicro(v int64) time.Time {
-	if v == 0 {
-		return time.Time{}
-	}
-	return time.UnixMicro(v).UTC()
-}
-
-func encodeHostState(h store.HostState) ([]byte, error) {
-	var w hostStateJSON
-	for _, t := range h.Failures {
-		w.Failures = append(w.Failures, toMicro(t))
-	}
-	for _, t := range h.FailureDays {
-		w.FailureDays = append(w.FailureDays, toMicro(t))
-	}
-	w.OpenUntil, w.LastSuccess = toMicro(h.OpenUntil), toMicro(h.LastSuccess)
-	return json.Marshal(w)
-}
-
-func decodeHostState(host string, b []byte) (store.HostState, error) {
-	var w hostStateJSON
-	if err := json.Unmarshal(b, &w); err != nil {
-		return store.HostState{}, err
-	}
-	h := store.HostState{Host: host, OpenUntil: fromMicro(w.OpenUntil), LastSuccess: fromMicro(w.LastSuccess)}
-	for _, v := range w.Failures {
-		h.Failures = append(h.Failures, fromMicro(v))
-	}
-	for _, v := range w.FailureDays {
-		h.FailureDays = append(h.FailureDays, fromMicro(v))
-	}
-	return h, nil
-}
-
-func normalizeHost(host string) (string, error) {
-	if host == "" || strings.ContainsAny(host, "/ \t\r\n") {
-		return "", fmt.Errorf("%w: host %q", store.ErrInvalid, host)
-	}
-	return strings.ToLower(host), nil
-}
 
 // HostState implements [store.Queue].
 func (s *Store) HostState(ctx context.Context, host string) (store.HostState, error) {
-	host, err := normalizeHost(host)
+	host, err := sqlutil.NormalizeHost(host)
 	if err != nil {
 		return store.HostState{}, err
 	}
@@ -83,7 +23,7 @@ func (s *Store) HostState(ctx context.Context, host string) (store.HostState, er
 	if err != nil {
 		return store.HostState{}, wrapErr("host state", err)
 	}
-	h, err := decodeHostState(host, b)
+	h, err := sqlutil.DecodeHostState(host, b)
 	if err != nil {
 		return store.HostState{}, wrapErr("host state", err)
 	}
@@ -94,7 +34,7 @@ func (s *Store) HostState(ctx context.Context, host string) (store.HostState, er
 // missing and locked FOR UPDATE for the read-modify-write, so concurrent
 // updates from any instance run one after another.
 func (s *Store) UpdateHostState(ctx context.Context, host string, update func(*store.HostState) error) error {
-	host, err := normalizeHost(host)
+	host, err := sqlutil.NormalizeHost(host)
 	if err != nil {
 		return err
 	}
@@ -106,7 +46,7 @@ func (s *Store) UpdateHostState(ctx context.Context, host string, update func(*s
 		if err := tx.QueryRow(ctx, `SELECT state FROM host_states WHERE host = $1 FOR UPDATE`, host).Scan(&b); err != nil {
 			return wrapErr("update host state", err)
 		}
-		h, err := decodeHostState(host, b)
+		h, err := sqlutil.DecodeHostState(host, b)
 		if err != nil {
 			return wrapErr("update host state", err)
 		}
@@ -114,7 +54,7 @@ func (s *Store) UpdateHostState(ctx context.Context, host string, update func(*s
 			return err
 		}
 		h.Host = host
-		if b, err = encodeHostState(h); err != nil {
+		if b, err = sqlutil.EncodeHostState(h); err != nil {
 			return wrapErr("update host state", err)
 		}
 		if _, err := tx.Exec(ctx, `UPDATE host_states SET state = $2 WHERE host = $1`, host, b); err != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/starling-fed/starling/store"
+	"github.com/starling-fed/starling/store/internal/sqlutil"
 )
 
 var _ store.Keys = (*Store)(nil)
@@ -26,27 +27,6 @@ func scanKey(row pgx.Row) (store.KeyPair, error) {
 	return k, nil
 }
 
-func validAlgorithm(alg string) error {
-	if alg != store.AlgorithmRSA2048 && alg != store.AlgorithmEd25519 {
-		return fmt.Errorf("%w: unknown key algorithm %q", store.ErrInvalid, alg)
-	}
-	return nil
-}
-
-// validateKeyPair checks a key pair about to become its owner's current key.
-func validateKeyPair(k store.KeyPair) error {
-	if err := store.ValidateIRI(k.KeyID); err != nil {
-		return err
-	}
-	if err := validAlgorithm(k.Algorithm); err != nil {
-		return err
-	}
-	if len(k.PrivateKeyPEM) == 0 || len(k.PublicKeyPEM) == 0 {
-		return fmt.Errorf("%w: key %s lacks PEM", store.ErrInvalid, k.KeyID)
-	}
-	return nil
-}
-
 // GetOrCreateKey implements [store.Keys]. create runs outside any
 // transaction; the insert then loses quietly to a concurrent winner (ON
 // CONFLICT DO NOTHING on the one-current-key index), whose key is returned.
@@ -54,7 +34,7 @@ func (s *Store) GetOrCreateKey(ctx context.Context, actorIRI, algorithm string, 
 	if err := store.ValidateIRI(actorIRI); err != nil {
 		return store.KeyPair{}, err
 	}
-	if err := validAlgorithm(algorithm); err != nil {
+	if err := sqlutil.ValidAlgorithm(algorithm); err != nil {
 		return store.KeyPair{}, err
 	}
 	k, err := s.CurrentKey(ctx, actorIRI, algorithm)
@@ -70,7 +50,7 @@ func (s *Store) GetOrCreateKey(ctx context.Context, actorIRI, algorithm string, 
 	if created.Algorithm != algorithm {
 		return store.KeyPair{}, fmt.Errorf("%w: created key has algorithm %q, want %q", store.ErrInvalid, created.Algorithm, algorithm)
 	}
-	if err := validateKeyPair(created); err != nil {
+	if err := sqlutil.ValidateKeyPair(created); err != nil {
 		return store.KeyPair{}, err
 	}
 	tag, err := s.q().Exec(ctx, `INSERT INTO actor_keys (`+keyColumns+`, current)
@@ -107,7 +87,7 @@ func (s *Store) RotateKey(ctx context.Context, actorIRI string, next store.KeyPa
 	}
 	next.Owner = actorIRI
 	next.Expires = time.Time{}
-	if err := validateKeyPair(next); err != nil {
+	if err := sqlutil.ValidateKeyPair(next); err != nil {
 		return err
 	}
 	if graceUntil.IsZero() {

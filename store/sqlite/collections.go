@@ -4,13 +4,14 @@ import (
 	"context"
 
 	"github.com/starling-fed/starling/store"
+	"github.com/starling-fed/starling/store/internal/sqlutil"
 )
 
 var _ store.Collections = (*Store)(nil)
 
 // AddToCollection implements [store.Collections].
 func (s *Store) AddToCollection(ctx context.Context, collectionIRI, itemIRI string) (bool, error) {
-	if err := validateIRIs(collectionIRI, itemIRI); err != nil {
+	if err := sqlutil.ValidateIRIs(collectionIRI, itemIRI); err != nil {
 		return false, err
 	}
 	var added bool
@@ -29,7 +30,7 @@ func (s *Store) AddToCollection(ctx context.Context, collectionIRI, itemIRI stri
 
 // RemoveFromCollection implements [store.Collections].
 func (s *Store) RemoveFromCollection(ctx context.Context, collectionIRI, itemIRI string) (bool, error) {
-	if err := validateIRIs(collectionIRI, itemIRI); err != nil {
+	if err := sqlutil.ValidateIRIs(collectionIRI, itemIRI); err != nil {
 		return false, err
 	}
 	var removed bool
@@ -47,7 +48,7 @@ func (s *Store) RemoveFromCollection(ctx context.Context, collectionIRI, itemIRI
 
 // CollectionContains implements [store.Collections].
 func (s *Store) CollectionContains(ctx context.Context, collectionIRI, itemIRI string) (bool, error) {
-	if err := validateIRIs(collectionIRI, itemIRI); err != nil {
+	if err := sqlutil.ValidateIRIs(collectionIRI, itemIRI); err != nil {
 		return false, err
 	}
 	var n int
@@ -78,11 +79,11 @@ func (s *Store) CollectionPage(ctx context.Context, collectionIRI, cursor string
 	if err := store.ValidateIRI(collectionIRI); err != nil {
 		return store.Page{}, err
 	}
-	limit, err := pageLimit(limit)
+	limit, err := sqlutil.PageLimit(limit)
 	if err != nil {
 		return store.Page{}, err
 	}
-	below, err := decodePosition(cursor, collectionIRI)
+	below, err := sqlutil.DecodePosition(cursor, collectionIRI)
 	if err != nil {
 		return store.Page{}, err
 	}

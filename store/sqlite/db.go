@@ -259,37 +259,6 @@ func boolInt(b bool) int {
 	return 0
 }
 
-// validateIRIs checks every IRI argument, reporting the first bad one.
-func validateIRIs(iris ...string) error {
-	for _, iri := range iris {
-		if err := store.ValidateIRI(iri); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// pageLimit checks and caps a page size.
-func pageLimit(limit int) (int, error) {
-	if limit <= 0 {
-		return 0, fmt.Errorf("%w: page limit %d is not positive", store.ErrInvalid, limit)
-	}
-	return min(limit, store.MaxPageSize), nil
-}
-
-// decodePosition turns a page cursor into the sequence to page below; the
-// empty cursor starts at the top.
-func decodePosition(cursor, scope string) (int64, error) {
-	if cursor == "" {
-		return 1<<63 - 1, nil
-	}
-	c, err := store.DecodeCursor(cursor, scope)
-	if err != nil {
-		return 0, err
-	}
-	return c.Position, nil
-}
-
 // readTx runs several reads that must agree with each other: in one read
 // transaction on the reader pool, or in the surrounding InTx transaction.
 func (s *Store) readTx(ctx context.Context, fn func(q querier) error) error {

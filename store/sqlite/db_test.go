@@ -6,8 +6,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/starling-fed/starling/store"
 )
 
 func TestMicros(t *testing.T) {
@@ -17,24 +15,6 @@ func TestMicros(t *testing.T) {
 	back := fromMicros(micros(local))
 	assert.True(t, back.Equal(local.Truncate(time.Microsecond)), "microsecond precision")
 	assert.Equal(t, time.UTC, back.Location())
-}
-
-func TestPageArguments(t *testing.T) {
-	n, err := pageLimit(store.MaxPageSize + 1)
-	require.NoError(t, err)
-	assert.Equal(t, store.MaxPageSize, n)
-	_, err = pageLimit(0)
-	assert.ErrorIs(t, err, store.ErrInvalid)
-
-	top, err := decodePosition("", "scope")
-	require.NoError(t, err)
-	assert.Equal(t, int64(1<<63-1), top)
-	c := store.EncodeCursor(store.Cursor{Scope: "scope", Position: 42})
-	p, err := decodePosition(c, "scope")
-	require.NoError(t, err)
-	assert.Equal(t, int64(42), p)
-	_, err = decodePosition(c, "other")
-	assert.ErrorIs(t, err, store.ErrInvalidCursor)
 }
 
 func TestStatementCacheSurvivesClose(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/starling-fed/starling/store"
+	"github.com/starling-fed/starling/store/internal/sqlutil"
 )
 
 var _ store.Follows = (*Store)(nil)
@@ -25,26 +26,11 @@ func scanFollow(row interface{ Scan(...any) error }) (int64, store.Follow, error
 	return seq, f, nil
 }
 
-func validateFollow(f store.Follow) error {
-	if err := validateIRIs(f.Follower, f.Followee, f.ActivityID, f.Inbox); err != nil {
-		return err
-	}
-	if f.SharedInbox != "" {
-		if err := store.ValidateIRI(f.SharedInbox); err != nil {
-			return err
-		}
-	}
-	if !f.State.Valid() {
-		return fmt.Errorf("%w: follow state %q", store.ErrInvalid, f.State)
-	}
-	return nil
-}
-
 // PutFollow implements [store.Follows]. The insert is tried first, as new
 // follows are the common case; an activity id held by another pair
 // violates its unique index and reports ErrConflict.
 func (s *Store) PutFollow(ctx context.Context, f store.Follow) (bool, error) {
-	if err := validateFollow(f); err != nil {
+	if err := sqlutil.ValidateFollow(f); err != nil {
 		return false, err
 	}
 	var created bool
@@ -72,7 +58,7 @@ func (s *Store) PutFollow(ctx context.Context, f store.Follow) (bool, error) {
 
 // GetFollow implements [store.Follows].
 func (s *Store) GetFollow(ctx context.Context, follower, followee string) (store.Follow, error) {
-	if err := validateIRIs(follower, followee); err != nil {
+	if err := sqlutil.ValidateIRIs(follower, followee); err != nil {
 		return store.Follow{}, err
 	}
 	_, f, err := scanFollow(s.reader().QueryRowContext(ctx, `SELECT `+followColumns+` FROM follows
@@ -98,7 +84,7 @@ func (s *Store) FollowByActivity(ctx context.Context, activityID string) (store.
 
 // SetFollowState implements [store.Follows].
 func (s *Store) SetFollowState(ctx context.Context, follower, followee string, state store.FollowState) error {
-	if err := validateIRIs(follower, followee); err != nil {
+	if err := sqlutil.ValidateIRIs(follower, followee); err != nil {
 		return err
 	}
 	if !state.Valid() {
@@ -119,7 +105,7 @@ func (s *Store) SetFollowState(ctx context.Context, follower, followee string, s
 
 // DeleteFollow implements [store.Follows].
 func (s *Store) DeleteFollow(ctx context.Context, follower, followee string) (bool, error) {
-	if err := validateIRIs(follower, followee); err != nil {
+	if err := sqlutil.ValidateIRIs(follower, followee); err != nil {
 		return false, err
 	}
 	var deleted bool
@@ -153,12 +139,12 @@ func (s *Store) followPage(ctx context.Context, listing, column, actorIRI string
 	if !state.Valid() {
 		return store.FollowPage{}, fmt.Errorf("%w: follow state %q", store.ErrInvalid, state)
 	}
-	limit, err := pageLimit(limit)
+	limit, err := sqlutil.PageLimit(limit)
 	if err != nil {
 		return store.FollowPage{}, err
 	}
 	scope := strings.Join([]string{listing, actorIRI, string(state)}, "\x00")
-	below, err := decodePosition(cursor, scope)
+	below, err := sqlutil.DecodePosition(cursor, scope)
 	if err != nil {
 		return store.FollowPage{}, err
 	}

@@ -1,6 +1,9 @@
 package sqlite
 
 import (
+	"context"
+	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -10,36 +13,31 @@ import (
 	"github.com/starling-fed/starling/store"
 )
 
-func TestHostStateEncoding(t *testing.T) {
-	t0 := time.Date(2026, 3, 14, 15, 9, 26, 535_897_000, time.UTC)
-	for name, h := range map[string]store.HostState{
-		"zero": {Host: "a.example"},
-		"full": {
-			Host:        "a.example",
-			Failures:    []time.Time{t0, t0.Add(time.Minute)},
-			FailureDays: []time.Time{t0.Truncate(24 * time.Hour)},
-			OpenUntil:   t0.Add(time.Hour),
-			LastSuccess: t0.Add(-time.Hour),
-		},
-	} {
-		t.Run(name, func(t *testing.T) {
-			b, err := encodeHostState(h)
-			require.NoError(t, err)
-			got, err := decodeHostState(h.Host, b)
-			require.NoError(t, err)
-			assert.Equal(t, h, got)
+// Two Stores on one file stand for two processes: their host-state
+// updates are serialised by SQLite's write lock, so none is lost.
+func TestUpdateHostStateAcrossStoresOnOneFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "shared.db")
+	ctx := context.Background()
+	var stores []*Store
+	for range 2 {
+		s, err := Open(ctx, path, Config{})
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = s.Close() })
+		stores = append(stores, s)
+	}
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var wg sync.WaitGroup
+	for i := range 20 {
+		wg.Go(func() {
+			assert.NoError(t, stores[i%2].UpdateHostState(ctx, "a.example", func(h *store.HostState) error {
+				h.Failures = append(h.Failures, t0.Add(time.Duration(i)*time.Second))
+				return nil
+			}))
 		})
 	}
-	_, err := decodeHostState("a.example", []byte("not json"))
-	assert.Error(t, err)
-}
-
-func TestNormalizeHost(t *testing.T) {
-	h, err := normalizeHost("Social.Example:8443")
+	wg.Wait()
+	h, err := stores[0].HostState(ctx, "A.EXAMPLE")
 	require.NoError(t, err)
-	assert.Equal(t, "social.example:8443", h)
-	for _, bad := range []string{"", "a b", "a/b", "a\nb"} {
-		_, err := normalizeHost(bad)
-		assert.ErrorIs(t, err, store.ErrInvalid, bad)
-	}
+	assert.Len(t, h.Failures, 20)
+	assert.Equal(t, "a.example", h.Host)
 }

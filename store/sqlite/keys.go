@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/starling-fed/starling/store"
+	"github.com/starling-fed/starling/store/internal/sqlutil"
 )
 
 var _ store.Keys = (*Store)(nil)
@@ -22,27 +23,6 @@ func scanKey(row interface{ Scan(...any) error }) (store.KeyPair, error) {
 	}
 	k.Created, k.Expires = fromMicros(created), fromMicros(expires)
 	return k, nil
-}
-
-func validAlgorithm(alg string) error {
-	if alg != store.AlgorithmRSA2048 && alg != store.AlgorithmEd25519 {
-		return fmt.Errorf("%w: unknown key algorithm %q", store.ErrInvalid, alg)
-	}
-	return nil
-}
-
-// validateKeyPair checks a key pair about to become actorIRI's current key.
-func validateKeyPair(k store.KeyPair) error {
-	if err := store.ValidateIRI(k.KeyID); err != nil {
-		return err
-	}
-	if err := validAlgorithm(k.Algorithm); err != nil {
-		return err
-	}
-	if len(k.PrivateKeyPEM) == 0 || len(k.PublicKeyPEM) == 0 {
-		return fmt.Errorf("%w: key %s lacks PEM", store.ErrInvalid, k.KeyID)
-	}
-	return nil
 }
 
 // insertCurrentKey stores k as the current key of its owner; the caller has
@@ -66,7 +46,7 @@ func (s *Store) GetOrCreateKey(ctx context.Context, actorIRI, algorithm string, 
 	if err := store.ValidateIRI(actorIRI); err != nil {
 		return store.KeyPair{}, err
 	}
-	if err := validAlgorithm(algorithm); err != nil {
+	if err := sqlutil.ValidAlgorithm(algorithm); err != nil {
 		return store.KeyPair{}, err
 	}
 	k, err := s.CurrentKey(ctx, actorIRI, algorithm)
@@ -82,7 +62,7 @@ func (s *Store) GetOrCreateKey(ctx context.Context, actorIRI, algorithm string, 
 	if created.Algorithm != algorithm {
 		return store.KeyPair{}, fmt.Errorf("%w: created key has algorithm %q, want %q", store.ErrInvalid, created.Algorithm, algorithm)
 	}
-	if err := validateKeyPair(created); err != nil {
+	if err := sqlutil.ValidateKeyPair(created); err != nil {
 		return store.KeyPair{}, err
 	}
 	var out store.KeyPair
@@ -125,7 +105,7 @@ func (s *Store) RotateKey(ctx context.Context, actorIRI string, next store.KeyPa
 	}
 	next.Owner = actorIRI
 	next.Expires = time.Time{}
-	if err := validateKeyPair(next); err != nil {
+	if err := sqlutil.ValidateKeyPair(next); err != nil {
 		return err
 	}
 	if graceUntil.IsZero() {

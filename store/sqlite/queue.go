@@ -9,37 +9,10 @@ import (
 	"time"
 
 	"github.com/starling-fed/starling/store"
+	"github.com/starling-fed/starling/store/internal/sqlutil"
 )
 
 var _ store.Queue = (*Store)(nil)
-
-// validateBatch checks a whole batch before anything is written and
-// returns the distinct inboxes with their hosts, in batch order.
-func validateBatch(b store.Batch) (inboxes, hosts []string, err error) {
-	if err := validateIRIs(b.ActivityID, b.Sender); err != nil {
-		return nil, nil, err
-	}
-	if err := store.ValidateDocument(b.Activity); err != nil {
-		return nil, nil, err
-	}
-	if b.Now.IsZero() {
-		return nil, nil, fmt.Errorf("%w: batch has no enqueue time", store.ErrInvalid)
-	}
-	seen := make(map[string]bool, len(b.Inboxes))
-	for _, inbox := range b.Inboxes {
-		host, err := store.HostOf(inbox)
-		if err != nil {
-			return nil, nil, err
-		}
-		if seen[inbox] {
-			continue
-		}
-		seen[inbox] = true
-		inboxes = append(inboxes, inbox)
-		hosts = append(hosts, host)
-	}
-	return inboxes, hosts, nil
-}
 
 // insertJobsSQL adds one job per [inbox, host] pair of a JSON array, in
 // array order, in one statement: the loop runs inside SQLite. ("WHERE
@@ -53,7 +26,7 @@ const insertJobsSQL = `INSERT INTO jobs
 // Enqueue implements [store.Queue]: the payload row and every job are
 // written in one transaction, the jobs by one statement.
 func (s *Store) Enqueue(ctx context.Context, b store.Batch) (int, error) {
-	inboxes, hosts, err := validateBatch(b)
+	inboxes, hosts, err := sqlutil.ValidateBatch(b)
 	if err != nil {
 		return 0, err
 	}
@@ -341,11 +314,11 @@ const deadScope = "dead-jobs"
 
 // DeadJobs implements [store.Queue].
 func (s *Store) DeadJobs(ctx context.Context, cursor string, limit int) ([]store.Job, string, error) {
-	limit, err := pageLimit(limit)
+	limit, err := sqlutil.PageLimit(limit)
 	if err != nil {
 		return nil, "", err
 	}
-	below, err := decodePosition(cursor, deadScope)
+	below, err := sqlutil.DecodePosition(cursor, deadScope)
 	if err != nil {
 		return nil, "", err
 	}

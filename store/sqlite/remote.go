@@ -6,41 +6,14 @@ import (
 	"fmt"
 
 	"github.com/starling-fed/starling/store"
+	"github.com/starling-fed/starling/store/internal/sqlutil"
 )
 
 var _ store.RemoteActors = (*Store)(nil)
 
-func validateRemoteActor(a store.RemoteActor) error {
-	if err := validateIRIs(a.IRI, a.Inbox); err != nil {
-		return err
-	}
-	if a.SharedInbox != "" {
-		if err := store.ValidateIRI(a.SharedInbox); err != nil {
-			return err
-		}
-	}
-	if err := store.ValidateDocument(a.Document); err != nil {
-		return err
-	}
-	seen := make(map[string]bool, len(a.Keys))
-	for _, k := range a.Keys {
-		if err := store.ValidateIRI(k.KeyID); err != nil {
-			return err
-		}
-		if len(k.PEM) == 0 {
-			return fmt.Errorf("%w: key %s has no PEM", store.ErrInvalid, k.KeyID)
-		}
-		if seen[k.KeyID] {
-			return fmt.Errorf("%w: key %s listed twice", store.ErrInvalid, k.KeyID)
-		}
-		seen[k.KeyID] = true
-	}
-	return nil
-}
-
 // PutRemoteActor implements [store.RemoteActors].
 func (s *Store) PutRemoteActor(ctx context.Context, a store.RemoteActor) error {
-	if err := validateRemoteActor(a); err != nil {
+	if err := sqlutil.ValidateRemoteActor(a); err != nil {
 		return err
 	}
 	return s.write(ctx, func(tx querier) error {
