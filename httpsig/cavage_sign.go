@@ -88,7 +88,9 @@ func SignCavage(req *http.Request, body []byte, key SigningKey, opts CavageOptio
 	if host := hostOf(req); host != "" {
 		h["Host"] = []string{host} // net/http sends this, ignoring Header["Host"]
 	}
-	if _, ok := h["Content-Length"]; !ok && slices.Contains(headers, "content-length") {
+	if slices.Contains(headers, "content-length") {
+		// net/http sends the length of the body, ignoring a
+		// Content-Length in the header map.
 		h["Content-Length"] = []string{strconv.Itoa(len(body))}
 	}
 	for _, name := range headers {

@@ -188,3 +188,41 @@ func TestSignedHostIsTheHostSent(t *testing.T) {
 		})
 	}
 }
+
+// TestSignedContentLengthIsTheLengthSent checks that both families sign
+// the Content-Length net/http sends (the body's), not a stale one left in
+// the header map, which net/http ignores on the way out.
+func TestSignedContentLengthIsTheLengthSent(t *testing.T) {
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	require.NoError(t, err)
+	key := SigningKey{KeyID: testKeyID, Key: priv}
+	results := make(chan error, 1)
+	v := &Verifier{Resolver: edResolver(priv)}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, err := v.Verify(r.Context(), r)
+		results <- err
+	}))
+	defer srv.Close()
+	body := []byte(`{"type":"Like"}`)
+	for _, family := range []Family{Cavage, RFC9421} {
+		t.Run(family.String(), func(t *testing.T) {
+			req, err := http.NewRequest(http.MethodPost, srv.URL+"/inbox", bytes.NewReader(body))
+			require.NoError(t, err)
+			req.Header.Set("Content-Length", "999")
+			if family == Cavage {
+				require.NoError(t, SignCavage(req, body, key, CavageOptions{
+					Headers: []string{"(request-target)", "host", "date", "digest", "content-length"},
+				}))
+			} else {
+				require.NoError(t, SignRFC9421(req, body, key, RFC9421Options{
+					Components: []string{"@method", "@target-uri", "content-digest", "content-length"},
+				}))
+			}
+			resp, err := srv.Client().Do(req)
+			require.NoError(t, err)
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			require.NoError(t, <-results)
+		})
+	}
+}

@@ -180,6 +180,7 @@ func componentFromItem(it sfv.Item) (component, error) {
 // message is the part of an HTTP request or response a signature can cover.
 type message struct {
 	response      bool
+	outgoing      bool // a request being signed, as net/http will send it
 	method        string
 	url           *url.URL
 	host          string // authority as addressed: Host header or URL host
@@ -411,12 +412,17 @@ func queryEncode(s string) string {
 // field computes an HTTP field component (RFC 9421 §2.1).
 func (m *message) field(c component) (string, error) {
 	var lines []string
-	if c.name == "host" && !m.response && m.host != "" {
+	switch {
+	case c.name == "host" && !m.response && m.host != "":
 		// net/http sends Request.Host (or the URL's host) and ignores a
 		// Host in the header map; a server finds the Host it received in
 		// Request.Host.
 		lines = []string{m.host}
-	} else {
+	case c.name == "content-length" && m.outgoing && m.contentLength >= 0:
+		// net/http sends Request.ContentLength and ignores a
+		// Content-Length in the header map.
+		lines = []string{strconv.FormatInt(m.contentLength, 10)}
+	default:
 		lines = m.header.Values(textproto.CanonicalMIMEHeaderKey(c.name))
 	}
 	if len(lines) == 0 {

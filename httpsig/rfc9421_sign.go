@@ -79,7 +79,11 @@ func SignRFC9421(req *http.Request, body []byte, key SigningKey, opts RFC9421Opt
 			}
 		}
 	}
-	return signMessage(req.Header, func() *message { return requestMessage(req, "https") }, body, specs, key, opts)
+	return signMessage(req.Header, func() *message {
+		m := requestMessage(req, "https")
+		m.outgoing = true
+		return m
+	}, body, specs, key, opts)
 }
 
 // SignResponseRFC9421 signs resp with RFC 9421 HTTP Message Signatures, as
