@@ -57,8 +57,8 @@
 // hs2019, verified by the key's type: RSA-SHA256, then RSA-SHA512 as
 // GoToSocial may sign, or Ed25519); "(request-target)", "host" and "date"
 // (or "(created)") signed, plus "digest" for POST, PUT and PATCH and any
-// request with a body; a Digest
-// carrying exactly one SHA-256 value that matches the body; a signed
+// request with a body; a Digest carrying exactly one SHA-256 value that
+// matches the body; a signed
 // Content-Length (Akkoma signs it) equal to the body's length; a Date from
 // one hour ahead of the clock to 1 h 05 min behind it; "(created)" and
 // "(expires)" only with hs2019; and "(request-target)" tried with the query
@@ -78,7 +78,9 @@
 // [ErrMissingComponent], [ErrMissingHeader], [ErrDigestMismatch],
 // [ErrExpired], [ErrNotYetValid], [ErrUnknownKey], [ErrKeyType],
 // [ErrBadSignature], [ErrTooManySignatures] or [ErrBodyTooLarge] — for
-// errors.Is. When a signature fails with a key that came from a
+// errors.Is, or, when the key could not be fetched, the resolver's own
+// error, so that an outage is not mistaken for a key that does not exist.
+// When a signature fails with a key that came from a
 // [Refresher] such as [CachingResolver], the Verifier fetches the key once
 // more and retries: the sender may have rotated its key.
 //
