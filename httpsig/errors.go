@@ -63,11 +63,12 @@ func (f Family) String() string {
 }
 
 // VerifyError reports why a signature was rejected. Err wraps one of the
-// package's sentinel errors.
+// package's sentinel errors, or is the [KeyResolver]'s own error when the
+// key could not be fetched.
 type VerifyError struct {
 	Family Family // the family of the signature that failed, 0 if none was found
 	KeyID  string // the key id named by the signature, if any
-	Err    error  // the reason, wrapping a sentinel such as ErrExpired
+	Err    error  // the reason, wrapping a sentinel such as ErrExpired, or the resolver's error
 }
 
 // Error describes the failure.
