@@ -16,6 +16,7 @@ import (
 type modelJob struct {
 	seq        int       // enqueue order
 	job        store.Job // as last claimed (ID zero until then)
+	activity   string
 	key, inbox string
 	state      store.JobState
 	next       time.Time
@@ -69,21 +70,41 @@ func (m *queueModel) checkCounts(step int) {
 	require.Equal(m.t, want, counts(m.t, m.s, ""), "step %d: CountJobs disagrees with the operations applied", step)
 }
 
+// due is when j may next be claimed: its NextAttempt while pending, its
+// LeaseUntil while leased.
+func (j *modelJob) due() time.Time {
+	if j.state == store.JobLeased {
+		return j.leaseUntil
+	}
+	return j.next
+}
+
 func (m *queueModel) claim(step, limit int) {
-	could := 0
+	var could []*modelJob
 	for _, j := range m.jobs {
 		if m.claimable(j) {
-			could++
+			could = append(could, j)
 		}
 	}
+	// Earliest due first, ties in enqueue (= id) order.
+	slices.SortFunc(could, func(a, b *modelJob) int {
+		if c := a.due().Compare(b.due()); c != 0 {
+			return c
+		}
+		return a.seq - b.seq
+	})
 	lease := time.Duration(1+step%3) * time.Minute
 	got := claim(m.t, m.s, m.now, lease, limit)
-	require.Len(m.t, got, min(limit, could), "step %d: Claim returned %d jobs, %d were due and not held back", step, len(got), could)
-	for _, g := range got {
+	require.Len(m.t, got, min(limit, len(could)), "step %d: Claim returned %d jobs, %d were due and not held back", step, len(got), len(could))
+	var want, gotNames []string
+	for i, g := range got {
 		j := m.jobs[name(g.ActivityID, g.Inbox)]
 		require.NotNil(m.t, j, "step %d: claimed an unknown job %s", step, name(g.ActivityID, g.Inbox))
 		require.True(m.t, m.claimable(j), "step %d: job %d was not due or was held back by its ordering key", step, g.ID)
+		want = append(want, name(could[i].activity, could[i].inbox))
+		gotNames = append(gotNames, name(g.ActivityID, g.Inbox))
 	}
+	require.Equal(m.t, want, gotNames, "step %d: Claim hands out the earliest due jobs first, ties by id", step)
 	for _, g := range got {
 		j := m.jobs[name(g.ActivityID, g.Inbox)]
 		j.job, j.state, j.leaseUntil = g, store.JobLeased, m.now.Add(lease)
@@ -134,7 +155,7 @@ func runQueueModel(t *testing.T, s store.Store, seed uint64, steps int) {
 			}
 			for _, in := range b.Inboxes {
 				m.seq++
-				m.jobs[name(id, in)] = &modelJob{seq: m.seq, key: b.OrderingKey, inbox: in, state: store.JobPending, next: next}
+				m.jobs[name(id, in)] = &modelJob{seq: m.seq, activity: id, key: b.OrderingKey, inbox: in, state: store.JobPending, next: next}
 			}
 		case op < 6:
 			m.claim(step, 1+r.IntN(4))
