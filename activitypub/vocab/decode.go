@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 )
 
 // Default bounds of a zero Decoder.
@@ -15,6 +16,11 @@ const (
 	// DefaultMaxArrayLen is the longest array allowed when
 	// Decoder.MaxArrayLen is zero.
 	DefaultMaxArrayLen = 10000
+	// DefaultMaxObjects is the most embedded objects (each becoming an
+	// Object, with Links, tags, keys and collections) allowed in one
+	// document when Decoder.MaxObjects is zero. An outbox page of
+	// Creates with their Notes, tags and attachments holds a few hundred.
+	DefaultMaxObjects = 4096
 	// DefaultMaxBytes is the largest document allowed when
 	// Decoder.MaxBytes is zero: 1 MiB, the size fetched documents are
 	// capped at.
@@ -45,6 +51,11 @@ type Decoder struct {
 	MaxArrayLen int
 	// MaxBytes bounds the size of a document; zero means DefaultMaxBytes.
 	MaxBytes int64
+	// MaxObjects bounds how many JSON objects of a document become
+	// Objects. An Object is some 1.7 KB while "{}" is two bytes, so
+	// without this bound a 1 MiB document could take hundreds of
+	// megabytes. Zero means DefaultMaxObjects.
+	MaxObjects int
 }
 
 // Unmarshal decodes a document with a zero Decoder: default bounds, no
@@ -99,7 +110,10 @@ func (d *Decoder) Decode(ctx context.Context, data []byte) (*Object, error) {
 }
 
 func (d *Decoder) decode(data []byte) (*Object, error) {
-	s := scanner{data: data, maxDepth: d.MaxDepth, maxArray: d.MaxArrayLen}
+	s := scanner{data: data, maxDepth: d.MaxDepth, maxArray: d.MaxArrayLen, maxObjects: d.MaxObjects}
+	if s.maxObjects <= 0 {
+		s.maxObjects = DefaultMaxObjects
+	}
 	if s.maxDepth <= 0 {
 		s.maxDepth = DefaultMaxDepth
 	}
@@ -129,6 +143,13 @@ func (d *Decoder) decode(data []byte) (*Object, error) {
 
 // objectValue decodes a JSON object into a new Object.
 func (s *scanner) objectValue() (*Object, error) {
+	if s.objects >= s.maxObjects {
+		if s.peek() != '{' {
+			return nil, s.wrongType("object")
+		}
+		return nil, s.fail(ErrTooManyObjects, "limit "+strconv.Itoa(s.maxObjects))
+	}
+	s.objects++
 	o := s.newObject()
 	err := s.object(func(key []byte) error { return s.prop(o, key) })
 	if err != nil {

@@ -242,6 +242,29 @@ func TestDecodeBounds(t *testing.T) {
 	assert.ErrorIs(t, err, vocab.ErrTooLarge)
 	_, err = d.Decode(ctx, []byte(`{"object":{"object":{}}}`))
 	assert.NoError(t, err)
+
+	// Objects are counted across the whole document, kept or not.
+	d = vocab.Decoder{MaxObjects: 3}
+	_, err = d.Decode(ctx, []byte(`{"tag":[{},{}]}`))
+	assert.NoError(t, err)
+	_, err = d.Decode(ctx, []byte(`{"tag":[{},{}],"attachment":{}}`))
+	assert.ErrorIs(t, err, vocab.ErrTooManyObjects)
+	_, err = d.Decode(ctx, []byte(`{"tag":[{},{}],"tag":[{}]}`))
+	assert.ErrorIs(t, err, vocab.ErrTooManyObjects)
+}
+
+// The default bounds keep a document's memory proportional to its size:
+// two-byte "{}" objects, each becoming a 1.7 KB Object, run out at the
+// object bound long before hundreds of megabytes are taken.
+func TestDecodeManySmallObjects(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"type":"Note"`)
+	for b.Len() < vocab.DefaultMaxBytes-40000 {
+		b.WriteString(`,"tag":[{}` + strings.Repeat(`,{}`, 9999) + `]`)
+	}
+	b.WriteString(`}`)
+	_, err := vocab.Unmarshal([]byte(b.String()))
+	assert.ErrorIs(t, err, vocab.ErrTooManyObjects)
 }
 
 func TestDecodeNormalizeHook(t *testing.T) {
@@ -338,7 +361,7 @@ func FuzzDecodeBounded(f *testing.F) {
 	for _, tc := range errorCases {
 		f.Add([]byte(tc.doc))
 	}
-	d := vocab.Decoder{MaxDepth: 4, MaxArrayLen: 3, MaxBytes: 512}
+	d := vocab.Decoder{MaxDepth: 4, MaxArrayLen: 3, MaxBytes: 512, MaxObjects: 6}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		o, err := d.Decode(context.Background(), data)
 		if err != nil {

@@ -51,7 +51,8 @@
 // magnet: URIs) and is kept as written. Bad input fails with a
 // *DecodeError that names the property path and wraps a sentinel
 // (ErrInvalidJSON, ErrWrongType, ErrInvalidIRI, ErrTooDeep, ...), never a
-// panic. The Decoder bounds nesting depth, array length and document size.
+// panic. The Decoder bounds nesting depth, array length, the number of
+// objects and document size, so memory stays proportional to the input.
 //
 // # JSON-LD, only when needed
 //

@@ -26,6 +26,9 @@ var (
 	ErrTooDeep = errors.New("vocab: nesting too deep")
 	// ErrTooLong reports an array longer than Decoder.MaxArrayLen.
 	ErrTooLong = errors.New("vocab: array too long")
+	// ErrTooManyObjects reports a document holding more objects than
+	// Decoder.MaxObjects.
+	ErrTooManyObjects = errors.New("vocab: too many objects")
 	// ErrTooLarge reports a document larger than Decoder.MaxBytes.
 	ErrTooLarge = errors.New("vocab: document too large")
 	// ErrUnknownContext reports an "@context" URL this package does not

@@ -17,7 +17,9 @@ type scanner struct {
 	depth    int
 	maxDepth int
 	maxArray int
-	path     []pathElem
+	// objects counts the Objects made so far, up to maxObjects.
+	objects, maxObjects int
+	path                []pathElem
 
 	// docStr is data as a string, made once per document, so that strings
 	// without escapes are substrings of it instead of allocations each.
