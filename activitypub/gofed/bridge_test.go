@@ -37,6 +37,8 @@ func TestToTypeFromType(t *testing.T) {
 			if len(want.Content) > 0 && len(got.ContentMap) == 0 {
 				want.ContentMap = nil // go-fed keeps content, not contentMap
 			}
+			// go-fed writes dates to the second.
+			want.Published = want.Published.Truncate(time.Second)
 			assert.Equal(t, want, got)
 			// Properties go-fed does not know travel as its unknown
 			// properties and come back.

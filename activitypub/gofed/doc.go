@@ -26,7 +26,9 @@
 // streams.ToType refuses a document without "@context" and types outside its
 // generated vocabulary (EmojiReact, QuoteRequest, ...); when a document has
 // both "content" and "contentMap" it keeps only "content"; it does not take
-// the bare "Public" spelling for an IRI; and it ignores what "@context"
+// the bare "Public" spelling for an IRI; it reads a null value as one empty
+// value and ignores properties written as full IRIs; it serializes dates
+// to the second, so FromType drops fractions; and it ignores what "@context"
 // defines, so a document that maps a term elsewhere is misread, where vocab
 // asks for JSON-LD normalization instead.
 //
