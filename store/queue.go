@@ -79,8 +79,8 @@ type Batch struct {
 	Inboxes []string
 	// OrderingKey is copied to every job (see [Job.OrderingKey]).
 	OrderingKey string
-	// Now is the enqueue time; NotBefore, if later, is the first attempt
-	// time (else Now).
+	// Now is the enqueue time, required ([ErrInvalid] if zero); NotBefore,
+	// if later, is the first attempt time (else Now).
 	Now       time.Time
 	NotBefore time.Time
 }

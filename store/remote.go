@@ -27,7 +27,8 @@ type RemoteActor struct {
 	// Inbox and SharedInbox ("" if none) as the document names them.
 	Inbox       string
 	SharedInbox string
-	// Keys are the actor's public keys.
+	// Keys are the actor's public keys, each with a distinct KeyID and a
+	// non-empty PEM.
 	Keys []PublicKey
 	// Fetched is when the document was fetched. A refetch policy compares
 	// it with the current time.
@@ -42,7 +43,8 @@ type RemoteActors interface {
 	// key set (keys no longer listed are forgotten). A key id that belongs
 	// to another cached actor fails with [ErrConflict] and stores nothing.
 	// IRI, Inbox and key ids must pass [ValidateIRI] (SharedInbox may be
-	// empty) and Document [ValidateDocument].
+	// empty) and Document [ValidateDocument]; a key id listed twice or a
+	// key without PEM fails with [ErrInvalid]. Nothing is stored then.
 	PutRemoteActor(ctx context.Context, a RemoteActor) error
 
 	// GetRemoteActor returns the cached actor, or an error wrapping

@@ -190,6 +190,9 @@ func (s *Store) Enqueue(ctx context.Context, b store.Batch) (int, error) {
 	if err := wrapDoc("activity "+b.ActivityID, b.Activity); err != nil {
 		return 0, err
 	}
+	if b.Now.IsZero() {
+		return 0, invalid("batch of %q has no enqueue time", b.ActivityID)
+	}
 	hosts := make([]string, len(b.Inboxes))
 	for i, in := range b.Inboxes {
 		h, err := store.HostOf(in)

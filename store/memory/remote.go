@@ -41,10 +41,18 @@ func (s *Store) PutRemoteActor(ctx context.Context, a store.RemoteActor) error {
 			return err
 		}
 	}
+	ids := make(map[string]bool, len(a.Keys))
 	for _, k := range a.Keys {
 		if err := validateIRIs("key id", k.KeyID); err != nil {
 			return err
 		}
+		if len(k.PEM) == 0 {
+			return invalid("key %q has no PEM", k.KeyID)
+		}
+		if ids[k.KeyID] {
+			return invalid("key %q listed twice", k.KeyID)
+		}
+		ids[k.KeyID] = true
 	}
 	if err := wrapDoc("actor "+a.IRI, a.Document); err != nil {
 		return err

@@ -536,6 +536,10 @@ var queueRules = []rule{
 		notJSON.Activity = []byte("{")
 		_, err = s.Enqueue(ctx(t), notJSON)
 		assert.ErrorIs(t, err, store.ErrInvalid)
+		noTime := good
+		noTime.Now = time.Time{}
+		_, err = s.Enqueue(ctx(t), noTime)
+		assert.ErrorIs(t, err, store.ErrInvalid, "a batch without Now")
 		assert.Zero(t, counts(t, s, "").Total(), "nothing stored half-way")
 
 		for _, c := range []struct {

@@ -127,6 +127,12 @@ var remoteRules = []rule{
 		notJSON := remoteActor(carol, t0, "main-key")
 		notJSON.Document = []byte("<html>")
 		assert.ErrorIs(t, s.PutRemoteActor(ctx(t), notJSON), store.ErrInvalid)
+		dup := remoteActor(carol, t0, "main-key", "main-key")
+		dup.Keys[1].PEM = []byte("other")
+		assert.ErrorIs(t, s.PutRemoteActor(ctx(t), dup), store.ErrInvalid, "a key id listed twice")
+		noPEM := remoteActor(carol, t0, "main-key")
+		noPEM.Keys[0].PEM = nil
+		assert.ErrorIs(t, s.PutRemoteActor(ctx(t), noPEM), store.ErrInvalid, "a key without PEM")
 		_, err := s.GetRemoteActor(ctx(t), carol)
 		assert.ErrorIs(t, err, store.ErrNotFound)
 		_, err = s.RemotePublicKey(ctx(t), carol+"#main-key")
