@@ -15,7 +15,7 @@ import (
 
 var _ store.Follows = (*Store)(nil)
 
-const followColumns = `seq, follower, followee, activity_id, state, inbox, shared_inbox, created`
+const followColumns = `follower, followee, activity_id, state, inbox, shared_inbox, created`
 
 func scanFollow(row pgx.Row) (int64, store.Follow, error) {
 	var f store.Follow
@@ -30,24 +30,51 @@ func scanFollow(row pgx.Row) (int64, store.Follow, error) {
 	return seq, f, nil
 }
 
-// PutFollow implements [store.Follows] as one upsert; xmax = 0 tells a
-// freshly inserted row from an updated one. An activity id held by another
+// PutFollow implements [store.Follows]. A new relationship takes its
+// positions in the followee's followers listing and the follower's
+// following listing from counter rows locked until commit, so positions in
+// each listing commit in increasing order and a page walk never meets a
+// follow stored behind it. (Counter rows are always locked followers
+// first, so two creations cannot deadlock.) An activity id held by another
 // pair violates its unique index and reports ErrConflict.
 func (s *Store) PutFollow(ctx context.Context, f store.Follow) (bool, error) {
 	if err := sqlutil.ValidateFollow(f); err != nil {
 		return false, err
 	}
 	var created bool
-	err := s.q().QueryRow(ctx, `INSERT INTO follows (follower, followee, activity_id, state, inbox, shared_inbox, created)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)
-		ON CONFLICT (follower, followee) DO UPDATE SET activity_id = EXCLUDED.activity_id, state = EXCLUDED.state,
-			inbox = EXCLUDED.inbox, shared_inbox = EXCLUDED.shared_inbox
-		RETURNING xmax = 0`,
-		f.Follower, f.Followee, f.ActivityID, string(f.State), f.Inbox, f.SharedInbox, ts(f.Created)).Scan(&created)
-	if err != nil {
-		return false, wrapErr("put follow", err)
-	}
-	return created, nil
+	err := s.write(ctx, func(tx pgx.Tx) error {
+		var exists bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM follows WHERE follower = $1 AND followee = $2)`,
+			f.Follower, f.Followee).Scan(&exists); err != nil {
+			return wrapErr("put follow", err)
+		}
+		var followersPos, followingPos int64
+		if !exists {
+			for _, c := range []struct {
+				kind, actor string
+				pos         *int64
+			}{{"followers", f.Followee, &followersPos}, {"following", f.Follower, &followingPos}} {
+				if err := tx.QueryRow(ctx, `INSERT INTO follow_counters (kind, actor, last_pos) VALUES ($1, $2, 1)
+					ON CONFLICT (kind, actor) DO UPDATE SET last_pos = follow_counters.last_pos + 1
+					RETURNING last_pos`, c.kind, c.actor).Scan(c.pos); err != nil {
+					return wrapErr("put follow", err)
+				}
+			}
+		}
+		err := tx.QueryRow(ctx, `INSERT INTO follows
+			(follower, followee, activity_id, state, inbox, shared_inbox, created, followers_pos, following_pos)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+			ON CONFLICT (follower, followee) DO UPDATE SET activity_id = EXCLUDED.activity_id, state = EXCLUDED.state,
+				inbox = EXCLUDED.inbox, shared_inbox = EXCLUDED.shared_inbox
+			RETURNING xmax = 0`,
+			f.Follower, f.Followee, f.ActivityID, string(f.State), f.Inbox, f.SharedInbox, ts(f.Created),
+			followersPos, followingPos).Scan(&created)
+		if err != nil {
+			return wrapErr("put follow", err)
+		}
+		return nil
+	})
+	return created, err
 }
 
 // GetFollow implements [store.Follows].
@@ -55,7 +82,7 @@ func (s *Store) GetFollow(ctx context.Context, follower, followee string) (store
 	if err := sqlutil.ValidateIRIs(follower, followee); err != nil {
 		return store.Follow{}, err
 	}
-	_, f, err := scanFollow(s.q().QueryRow(ctx, `SELECT `+followColumns+` FROM follows
+	_, f, err := scanFollow(s.q().QueryRow(ctx, `SELECT followers_pos, `+followColumns+` FROM follows
 		WHERE follower = $1 AND followee = $2`, follower, followee))
 	if err != nil {
 		return store.Follow{}, wrapErr("get follow", err)
@@ -68,7 +95,7 @@ func (s *Store) FollowByActivity(ctx context.Context, activityID string) (store.
 	if err := store.ValidateIRI(activityID); err != nil {
 		return store.Follow{}, err
 	}
-	_, f, err := scanFollow(s.q().QueryRow(ctx, `SELECT `+followColumns+` FROM follows
+	_, f, err := scanFollow(s.q().QueryRow(ctx, `SELECT followers_pos, `+followColumns+` FROM follows
 		WHERE activity_id = $1`, activityID))
 	if err != nil {
 		return store.Follow{}, wrapErr("follow by activity", err)
@@ -109,16 +136,17 @@ func (s *Store) DeleteFollow(ctx context.Context, follower, followee string) (bo
 
 // Followers implements [store.Follows].
 func (s *Store) Followers(ctx context.Context, actorIRI string, state store.FollowState, cursor string, limit int) (store.FollowPage, error) {
-	return s.followPage(ctx, "followers", "followee", actorIRI, state, cursor, limit)
+	return s.followPage(ctx, "followers", "followee", "followers_pos", actorIRI, state, cursor, limit)
 }
 
 // Following implements [store.Follows].
 func (s *Store) Following(ctx context.Context, actorIRI string, state store.FollowState, cursor string, limit int) (store.FollowPage, error) {
-	return s.followPage(ctx, "following", "follower", actorIRI, state, cursor, limit)
+	return s.followPage(ctx, "following", "follower", "following_pos", actorIRI, state, cursor, limit)
 }
 
-// followPage lists follows whose column (followee or follower) is actorIRI.
-func (s *Store) followPage(ctx context.Context, listing, column, actorIRI string, state store.FollowState, cursor string, limit int) (store.FollowPage, error) {
+// followPage lists follows whose column (followee or follower) is
+// actorIRI, by their position posColumn in that listing.
+func (s *Store) followPage(ctx context.Context, listing, column, posColumn, actorIRI string, state store.FollowState, cursor string, limit int) (store.FollowPage, error) {
 	if err := store.ValidateIRI(actorIRI); err != nil {
 		return store.FollowPage{}, err
 	}
@@ -134,8 +162,8 @@ func (s *Store) followPage(ctx context.Context, listing, column, actorIRI string
 	if err != nil {
 		return store.FollowPage{}, err
 	}
-	rows, err := s.q().Query(ctx, `SELECT `+followColumns+` FROM follows
-		WHERE `+column+` = $1 AND state = $2 AND seq < $3 ORDER BY seq DESC LIMIT $4`,
+	rows, err := s.q().Query(ctx, `SELECT `+posColumn+`, `+followColumns+` FROM follows
+		WHERE `+column+` = $1 AND state = $2 AND `+posColumn+` < $3 ORDER BY `+posColumn+` DESC LIMIT $4`,
 		actorIRI, string(state), below, limit+1)
 	if err != nil {
 		return store.FollowPage{}, wrapErr(listing, err)

@@ -48,10 +48,18 @@ CREATE TABLE collection_items (
 );
 CREATE UNIQUE INDEX collection_items_page ON collection_items (collection, pos);
 
--- Follow relationships. seq is the first-store order the listings page by;
--- delivery_inbox is where deliveries to the follower go.
+-- Follow relationships. followers_pos and following_pos are the
+-- relationship's positions in the followee's followers listing and the
+-- follower's following listing, taken from follow_counters under its row
+-- lock as collections do; delivery_inbox is where deliveries to the
+-- follower go.
+CREATE TABLE follow_counters (
+	kind     text NOT NULL CHECK (kind IN ('followers', 'following')),
+	actor    text NOT NULL,
+	last_pos bigint NOT NULL,
+	PRIMARY KEY (kind, actor)
+);
 CREATE TABLE follows (
-	seq            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
 	follower       text NOT NULL,
 	followee       text NOT NULL,
 	activity_id    text NOT NULL UNIQUE,
@@ -61,10 +69,12 @@ CREATE TABLE follows (
 	delivery_inbox text COLLATE "C" NOT NULL
 		GENERATED ALWAYS AS (CASE WHEN shared_inbox <> '' THEN shared_inbox ELSE inbox END) STORED,
 	created        timestamptz,
-	UNIQUE (follower, followee)
+	followers_pos  bigint NOT NULL,
+	following_pos  bigint NOT NULL,
+	PRIMARY KEY (follower, followee)
 );
-CREATE INDEX follows_followers ON follows (followee, state, seq);
-CREATE INDEX follows_following ON follows (follower, state, seq);
+CREATE INDEX follows_followers ON follows (followee, state, followers_pos);
+CREATE INDEX follows_following ON follows (follower, state, following_pos);
 CREATE INDEX follows_inboxes ON follows (followee, state, delivery_inbox);
 
 -- Cached remote actors and the public keys they publish.
