@@ -204,6 +204,9 @@ func (e *signingError) Unwrap() error { return e.err }
 // attempt clones req, signs the clone in family f and sends it.
 func (t *Transport) attempt(req *http.Request, body []byte, key SigningKey, f Family) (*http.Response, error) {
 	out := req.Clone(req.Context())
+	if out.Header == nil {
+		out.Header = make(http.Header) // http.Client adds one; a direct caller may not
+	}
 	for _, h := range []string{"Signature", "Signature-Input", "Digest", "Content-Digest"} {
 		out.Header.Del(h)
 	}

@@ -333,6 +333,25 @@ func TestTransportSecondKnockHonoursContext(t *testing.T) {
 	}
 }
 
+// TestTransportRequestWithoutHeader checks that a request built without a
+// header map, which http.Client would fill in but a direct RoundTrip caller
+// may not, is signed rather than panicking.
+func TestTransportRequestWithoutHeader(t *testing.T) {
+	var got http.Header
+	tr := newTransport(t, roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		got = r.Header
+		return &http.Response{StatusCode: http.StatusOK, Body: http.NoBody, Request: r}, nil
+	}))
+	u, err := url.Parse("https://remote.example/users/bob")
+	require.NoError(t, err)
+	req := &http.Request{Method: http.MethodGet, URL: u}
+	resp, err := tr.RoundTrip(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.NotEmpty(t, got.Get("Signature"))
+	assert.Nil(t, req.Header, "the caller's request is left alone")
+}
+
 // roundTripFunc adapts a function to http.RoundTripper.
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
