@@ -46,9 +46,9 @@
 // out, and the job becomes claimable again. Other races are settled by the
 // database too: unique indexes for "exactly one creator" rules (keys,
 // follows, seen activity ids), row locks for read-modify-writes (host
-// circuit-breaker state), and a per-collection counter row that makes
-// collection positions commit in order, so paging stays stable while
-// members are added.
+// circuit-breaker state), and per-collection and per-actor counter rows
+// that make positions in collections and follow listings commit in
+// order, so paging stays stable while members are added.
 //
 // # Durability
 //
