@@ -26,7 +26,8 @@ type Object struct {
 	Updated time.Time
 	// FormerType and Deleted are set on Tombstones left by
 	// [Objects.DeleteObject]: the type the object had and when it was
-	// deleted.
+	// deleted. Only DeleteObject sets them; [Objects.PutObject] ignores
+	// them and stores a live object.
 	FormerType string
 	Deleted    time.Time
 }
@@ -36,7 +37,8 @@ type Object struct {
 // Implementations must be safe for concurrent use and honour ctx. Writes are
 // last-writer-wins per IRI.
 type Objects interface {
-	// PutObject stores obj under obj.IRI, replacing any live object there.
+	// PutObject stores obj under obj.IRI, replacing any live object there
+	// (FormerType and Deleted are ignored; see [Object]).
 	// Invalid input fails with [ErrInvalidIRI], [ErrTooLarge] or
 	// [ErrInvalid] and stores nothing. If obj.IRI is tombstoned, PutObject
 	// fails with [ErrGone]: a deleted object is not resurrected by a late

@@ -75,6 +75,7 @@ var objectRules = []rule{
 		assert.Equal(t, o.IRI, got.IRI)
 		assert.Equal(t, "Tombstone", got.Type)
 		assert.Equal(t, "Note", got.FormerType)
+		assert.True(t, got.Local, "a Tombstone keeps Local, so a server answers 410 only for its own objects")
 		assert.True(t, deleted.Equal(got.Deleted), "Deleted: want %v, got %v", deleted, got.Deleted)
 		assert.Equal(t, string(store.TombstoneDocument(o.IRI, "Note", deleted)), string(got.Document),
 			"the Tombstone document is store.TombstoneDocument's")
@@ -107,6 +108,17 @@ var objectRules = []rule{
 		got, err := s.GetObject(ctx(t), o.IRI)
 		require.ErrorIs(t, err, store.ErrGone)
 		assert.Equal(t, "Tombstone", got.Type)
+		assert.False(t, got.Local, "a remote object's Tombstone is not local")
+
+		// Only DeleteObject makes a Tombstone: PutObject ignores the
+		// Tombstone fields of what it is given.
+		live := note(carol+"/notes/2", false, "x")
+		live.Deleted, live.FormerType = at(time.Hour), "Note"
+		require.NoError(t, s.PutObject(ctx(t), live))
+		got, err = s.GetObject(ctx(t), live.IRI)
+		require.NoError(t, err, "PutObject with Deleted set stores a live object")
+		assert.True(t, got.Deleted.IsZero())
+		assert.Empty(t, got.FormerType)
 	}},
 	{"PurgeObject forgets the object and its Tombstone", func(t *testing.T, s store.Store) {
 		o := note(carol+"/notes/1", false, "v1")
