@@ -49,7 +49,7 @@ func cavageSigningString(r *http.Request, headers []string, target, host string,
 		b.WriteString(": ")
 		switch h {
 		case requestTarget:
-			b.WriteString(strings.ToLower(r.Method))
+			b.WriteString(strings.ToLower(methodOf(r)))
 			b.WriteByte(' ')
 			b.WriteString(target)
 		case createdPseudo:
@@ -92,6 +92,15 @@ func requestTargetOf(r *http.Request) (path, query string) {
 		path = "/"
 	}
 	return path, r.URL.RawQuery
+}
+
+// methodOf returns the method a request goes out with: net/http sends a
+// Request with an empty Method as GET.
+func methodOf(r *http.Request) string {
+	if r.Method == "" {
+		return http.MethodGet
+	}
+	return r.Method
 }
 
 // hostOf returns the authority a request is addressed to.

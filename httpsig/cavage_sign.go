@@ -132,7 +132,7 @@ func SignCavage(req *http.Request, body []byte, key SigningKey, opts CavageOptio
 	}
 	// go-fed writes URL.Path as the request target, so hand it the escaped
 	// path: the decoded form differs from what goes over the wire.
-	tmp := &http.Request{Method: req.Method, URL: &url.URL{Path: path, RawQuery: query}, Host: hostOf(req), Header: h}
+	tmp := &http.Request{Method: methodOf(req), URL: &url.URL{Path: path, RawQuery: query}, Host: hostOf(req), Header: h}
 	if err := signer.SignRequest(key.Key, key.KeyID, tmp, nil); err != nil {
 		return fmt.Errorf("httpsig: draft-cavage signing: %w", err)
 	}
@@ -161,7 +161,7 @@ func signCavageDirect(req *http.Request, h http.Header, headers []string, path, 
 	if query != "" {
 		target += "?" + query
 	}
-	tmp := &http.Request{Method: req.Method, Header: h}
+	tmp := &http.Request{Method: methodOf(req), Header: h}
 	s, err := cavageSigningString(tmp, headers, target, hostOf(req), p.created, p.expires)
 	if err != nil {
 		return err

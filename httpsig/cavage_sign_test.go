@@ -202,3 +202,19 @@ func TestSignedAsSent(t *testing.T) {
 		}
 	}
 }
+
+// TestSignCavageEmptyMethod checks that a request with an empty Method,
+// which net/http sends as GET, is signed as a GET on both signing paths.
+func TestSignCavageEmptyMethod(t *testing.T) {
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	require.NoError(t, err)
+	key := SigningKey{KeyID: testKeyID, Key: priv}
+	for _, headers := range [][]string{nil, {"(request-target)", "host", "date", "(created)"}} {
+		req := httptest.NewRequest(http.MethodGet, "https://remote.example/users/bob", nil)
+		req.Method = ""
+		require.NoError(t, SignCavage(req, nil, key, CavageOptions{Headers: headers, Now: clockAt(verifierNow)}))
+		req.Method = http.MethodGet // as the peer receives it
+		_, err := VerifyCavage(context.Background(), req, nil, edResolver(priv), CavagePolicy{Now: clockAt(verifierNow)})
+		require.NoError(t, err, "%v", headers)
+	}
+}

@@ -314,7 +314,7 @@ func verifyCavageCrypto(req *http.Request, p *cavageParams, vk *VerificationKey,
 	})
 	h["Signature"] = sc.sig[:]
 	sc.url = url.URL{Path: path, RawQuery: query}
-	sc.req = http.Request{Method: req.Method, URL: &sc.url, Host: host, Header: h}
+	sc.req = http.Request{Method: methodOf(req), URL: &sc.url, Host: host, Header: h}
 	tmp := &sc.req
 	for attempt := 0; attempt < 2; attempt++ {
 		if attempt == 1 {

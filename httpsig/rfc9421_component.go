@@ -226,10 +226,7 @@ func (m *message) dictionary(name string, lines []string) (sfv.Dictionary, error
 // requestMessage describes r. scheme is used when r.URL is not absolute
 // and for every request a server received.
 func requestMessage(r *http.Request, scheme string) *message {
-	m := &message{method: r.Method, url: r.URL, header: r.Header, contentLength: r.ContentLength, scheme: scheme}
-	if m.method == "" {
-		m.method = http.MethodGet // as net/http sends it
-	}
+	m := &message{method: methodOf(r), url: r.URL, header: r.Header, contentLength: r.ContentLength, scheme: scheme}
 	if m.url == nil {
 		m.url = &url.URL{Path: "/"}
 	}
