@@ -104,33 +104,71 @@ func (s *scanner) strs(dst *[]string) error {
 	})
 }
 
-// natural decodes name, summary or content: a string, or (as a JSON-LD
-// processor may write it) a language map.
+// natural decodes name, summary or content: a string, a language map (as
+// a JSON-LD processor may write it) or a JSON-LD value object
+// ({"@value": "...", "@language": "en"}).
 func (s *scanner) natural(dst *string, m *map[string]string) error {
 	if s.peek() == '{' {
-		return s.langMap(m)
+		return s.langValues(dst, m)
 	}
 	return s.str(dst)
 }
 
+// langMap decodes nameMap, summaryMap or contentMap.
 func (s *scanner) langMap(dst *map[string]string) error {
+	return s.langValues(nil, dst)
+}
+
+// langValues reads a language map into m, or a value object: into m under
+// its "@language", else into plain (a value object without a language is
+// wrong where there is no plain value, as in contentMap).
+func (s *scanner) langValues(plain *string, m *map[string]string) error {
 	if isNull, err := s.null(); isNull || err != nil {
 		return err
 	}
-	return s.object(func(key []byte) error {
+	var value, lang string
+	var isValue bool
+	set := func(k, v string) {
+		if *m == nil {
+			*m = make(map[string]string, 2)
+		}
+		(*m)[k] = v
+	}
+	err := s.object(func(key []byte) error {
 		if isNull, err := s.null(); isNull || err != nil {
 			return err
+		}
+		switch string(key) {
+		case "@value":
+			isValue = true
+			v, err := s.readString()
+			value = v
+			return err
+		case "@language":
+			v, err := s.readString()
+			lang = v
+			return err
+		case "@type", "@direction", "@index":
+			return s.skip()
 		}
 		v, err := s.readString()
 		if err != nil {
 			return err
 		}
-		if *dst == nil {
-			*dst = make(map[string]string, 2)
-		}
-		(*dst)[string(key)] = v
+		set(string(key), v)
 		return nil
 	})
+	switch {
+	case err != nil || !isValue:
+		return err
+	case lang != "":
+		set(lang, value)
+	case plain != nil:
+		*plain = value
+	default:
+		return s.fail(ErrWrongType, "want a language map, have a value without a language")
+	}
+	return nil
 }
 
 func (s *scanner) boolean(dst **bool) error {

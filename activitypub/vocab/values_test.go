@@ -60,6 +60,24 @@ func TestEmbeddedWhereIRIsAreUsualSurvives(t *testing.T) {
 	assert.Contains(t, string(out), `"alsoKnownAs":[{"id":"https://b.example/u","type":"Person","name":"B"},"https://c.example/u"]`)
 }
 
+// JSON-LD value objects are values, not language maps with keys "@value"
+// and "@language".
+func TestNaturalLanguageValueObjects(t *testing.T) {
+	o, err := vocab.Unmarshal([]byte(`{"type":"Note",
+		"content":{"@value":"<p>hallo</p>","@language":"de"},
+		"name":{"@value":"plain"},
+		"summary":{"@value":"cw","@language":"en","@direction":"ltr"}}`))
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{"de": "<p>hallo</p>"}, o.ContentMap)
+	assert.Empty(t, o.Content)
+	assert.Equal(t, "plain", o.Name)
+	assert.Empty(t, o.NameMap)
+	assert.Equal(t, map[string]string{"en": "cw"}, o.SummaryMap)
+
+	_, err = vocab.Unmarshal([]byte(`{"type":"Note","contentMap":{"@value":"x"}}`))
+	assert.ErrorIs(t, err, vocab.ErrWrongType)
+}
+
 // An embedded value under a prefixed name is kept under its compact name,
 // so that it replaces the field when encoding instead of being written
 // beside it.
