@@ -66,7 +66,10 @@ type Follows interface {
 	// reports created == true when no relationship existed; when callers
 	// race to store the same pair, exactly one sees true and one record
 	// results. The activity id must not belong to another pair
-	// ([ErrConflict]). All IRIs must pass [ValidateIRI] (SharedInbox may be
+	// ([ErrConflict]). A put with a new activity id for the same pair (a
+	// repeated Follow) replaces the old id: FollowByActivity of the old
+	// one then fails with [ErrNotFound], and its position in listings is
+	// kept. All IRIs must pass [ValidateIRI] (SharedInbox may be
 	// empty), State must be valid.
 	PutFollow(ctx context.Context, f Follow) (created bool, err error)
 
