@@ -115,3 +115,39 @@ func TestMarshalSkipsZeroRefs(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, `{"@context":"https://www.w3.org/ns/activitystreams","type":"Note","inReplyTo":"https://b.example/n","to":["https://b.example/u"]}`, string(out))
 }
+
+// An actor as Mastodon reads it: the security context declared for
+// publicKey, the key embedded with id, owner and PEM, endpoints.sharedInbox,
+// profile fields as an array of PropertyValue, flags as booleans.
+func TestMarshalActorShape(t *testing.T) {
+	const me = "https://a.example/users/alice"
+	yes, no := true, false
+	p := &vocab.Object{ID: me, Type: vocab.TypePerson, PreferredUsername: "alice", Name: "Alice",
+		Inbox: me + "/inbox", Outbox: me + "/outbox", Followers: me + "/followers", Following: me + "/following",
+		Featured: me + "/collections/featured", Endpoints: &vocab.Object{SharedInbox: "https://a.example/inbox"},
+		PublicKey: []vocab.Ref{vocab.ObjectRef(&vocab.Object{ID: me + "#main-key", Owner: me,
+			PublicKeyPem: "-----BEGIN PUBLIC KEY-----\nMII\n-----END PUBLIC KEY-----\n"})},
+		ManuallyApprovesFollowers: &no, Discoverable: &yes,
+		Attachment: []vocab.Ref{vocab.ObjectRef(&vocab.Object{Type: vocab.TypePropertyValue, Name: "Web",
+			Value: `<a href="https://a.example">a.example</a>`})},
+	}
+	out, err := vocab.Marshal(p)
+	require.NoError(t, err)
+	var doc map[string]any
+	require.NoError(t, json.Unmarshal(out, &doc))
+	ctx := doc["@context"].([]any)
+	assert.Equal(t, []any{vocab.ActivityStreamsContext, vocab.SecurityContext}, ctx[:2])
+	ext := ctx[2].(map[string]any)
+	assert.Equal(t, "as:manuallyApprovesFollowers", ext["manuallyApprovesFollowers"])
+	assert.Equal(t, "toot:discoverable", ext["discoverable"])
+	assert.Equal(t, "http://schema.org#", ext["schema"])
+	assert.Equal(t, map[string]any{"@id": "toot:featured", "@type": "@id"}, ext["featured"])
+	assert.Equal(t, map[string]any{"id": me + "#main-key", "owner": me,
+		"publicKeyPem": "-----BEGIN PUBLIC KEY-----\nMII\n-----END PUBLIC KEY-----\n"}, doc["publicKey"])
+	assert.Equal(t, map[string]any{"sharedInbox": "https://a.example/inbox"}, doc["endpoints"])
+	assert.Equal(t, false, doc["manuallyApprovesFollowers"])
+	assert.Equal(t, true, doc["discoverable"])
+	assert.Equal(t, []any{map[string]any{"type": "PropertyValue", "name": "Web",
+		"value": `<a href="https://a.example">a.example</a>`}}, doc["attachment"])
+	assert.NotContains(t, doc, "summary")
+}
