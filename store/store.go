@@ -5,6 +5,13 @@ import "context"
 // Store bundles every concern a federation engine needs kept. A backend
 // implements all of them on one value; storetest checks that it honours
 // each interface's contract.
+//
+// Every guarantee the interfaces give to concurrent callers (exactly one
+// caller sees added or created or first, no job is claimed twice, no
+// host-state update is lost) holds as well for callers in different
+// processes sharing one backend's data, as app instances sharing one
+// PostgreSQL database do. A backend whose data cannot be shared, such as
+// the memory store, has only the one process to consider.
 type Store interface {
 	Keys
 	Objects
