@@ -20,3 +20,13 @@ func TestConformance(t *testing.T) {
 		return s
 	})
 }
+
+// An in-memory database (one connection) honours the contract too.
+func TestConformanceMemory(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Store {
+		s, err := sqlite.Open(context.Background(), ":memory:", sqlite.Config{})
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = s.Close() })
+		return s
+	})
+}
