@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -122,4 +123,15 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 	var tooNew *sqlutil.SchemaTooNewError
 	require.ErrorAs(t, err, &tooNew)
 	assert.Equal(t, 999, tooNew.Applied)
+}
+
+func TestOpenPathNeedsNoEscaping(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "with space")
+	require.NoError(t, os.Mkdir(dir, 0o755))
+	path := filepath.Join(dir, "a%20b.db")
+	s, err := Open(context.Background(), path, Config{})
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+	_, err = os.Stat(path)
+	assert.NoError(t, err, "the file is created under the name given, not a decoded one")
 }
