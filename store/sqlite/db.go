@@ -203,7 +203,8 @@ func (s *Store) write(ctx context.Context, fn func(tx querier) error) error {
 // InTx implements [store.Transactor]: fn's calls on tx form one unit of
 // the writer's transaction, kept if fn returns nil and rolled back (to its
 // savepoint) otherwise. Other writes wait until fn returns, so fn should
-// be short. Calling InTx on tx joins the same transaction.
+// be short, and it must write only through tx: a write on the outer Store
+// would wait for fn forever. Calling InTx on tx joins the same transaction.
 func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context, tx store.Store) error) error {
 	if s.tx != nil {
 		return fn(ctx, s)
