@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -49,17 +50,31 @@ func ValidateIRI(s string) error {
 	case u.Hostname() == "":
 		return fmt.Errorf("%w: %s: no host", ErrInvalidIRI, quoteShort(s))
 	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return fmt.Errorf("%w: %s: port out of range", ErrInvalidIRI, quoteShort(s))
+		}
+	}
 	return nil
 }
 
-// HostOf returns the lower-cased host (with port, if any) of an IRI that
-// passes [ValidateIRI]; delivery jobs are grouped by it.
+// HostOf returns the lower-cased host of an IRI that passes
+// [ValidateIRI], with its port unless that is the scheme's default (443
+// for https, 80 for http) or empty, so that one server is one host
+// however its IRIs spell it. Delivery jobs are grouped by it.
 func HostOf(iri string) (string, error) {
 	if err := ValidateIRI(iri); err != nil {
 		return "", err
 	}
 	u, _ := url.Parse(iri) // cannot fail after ValidateIRI
-	return strings.ToLower(u.Host), nil
+	host := strings.ToLower(u.Host)
+	switch {
+	case u.Scheme == "https" && strings.HasSuffix(host, ":443"):
+		host = strings.TrimSuffix(host, ":443")
+	case u.Scheme == "http" && strings.HasSuffix(host, ":80"):
+		host = strings.TrimSuffix(host, ":80")
+	}
+	return strings.TrimSuffix(host, ":"), nil
 }
 
 // ValidateDocument reports whether doc may be stored as a JSON document: at

@@ -35,6 +35,11 @@ var iriTests = []struct {
 	{"invalid utf8", "https://example.com/\xff", false},
 	{"bad escape", "https://example.com/%zz", false},
 	{"too long", "https://example.com/" + strings.Repeat("a", store.MaxIRILength), false},
+	{"ipv6", "https://[2001:db8::1]:8443/inbox", true},
+	{"empty port", "https://example.com:/inbox", true},
+	{"port zero", "https://example.com:0/inbox", false},
+	{"port too big", "https://example.com:65536/inbox", false},
+	{"port overflowing int", "https://example.com:99999999999999999999/inbox", false},
 }
 
 func TestValidateIRI(t *testing.T) {
@@ -52,13 +57,26 @@ func TestValidateIRI(t *testing.T) {
 }
 
 func TestHostOf(t *testing.T) {
-	h, err := store.HostOf("https://Mastodon.Social/inbox")
-	require.NoError(t, err)
-	assert.Equal(t, "mastodon.social", h)
-	h, err = store.HostOf("http://localhost:8080/inbox")
-	require.NoError(t, err)
-	assert.Equal(t, "localhost:8080", h)
-	_, err = store.HostOf("inbox")
+	for _, tt := range []struct{ iri, host string }{
+		{"https://Mastodon.Social/inbox", "mastodon.social"},
+		{"http://localhost:8080/inbox", "localhost:8080"},
+		// One server is one host, however its IRIs spell the port, so
+		// its jobs share one circuit breaker and one concurrency limit.
+		{"https://mastodon.social:443/inbox", "mastodon.social"},
+		{"https://mastodon.social:/inbox", "mastodon.social"},
+		{"http://example.com:80/inbox", "example.com"},
+		{"http://example.com:443/inbox", "example.com:443"},
+		{"https://example.com:80/inbox", "example.com:80"},
+		{"https://[2001:DB8::1]:443/inbox", "[2001:db8::1]"},
+		{"https://[2001:db8::1]:8443/inbox", "[2001:db8::1]:8443"},
+	} {
+		t.Run(tt.iri, func(t *testing.T) {
+			h, err := store.HostOf(tt.iri)
+			require.NoError(t, err)
+			assert.Equal(t, tt.host, h)
+		})
+	}
+	_, err := store.HostOf("inbox")
 	assert.ErrorIs(t, err, store.ErrInvalidIRI)
 }
 
