@@ -78,8 +78,11 @@ var hostRules = []rule{
 		require.NoError(t, err)
 		assert.True(t, at(time.Hour).Equal(h.OpenUntil))
 
-		enqueue(t, s, batch(alice+"/activities/1", "https://Mixed.Example/inbox", "https://mixed.example/other"))
-		assert.Equal(t, store.QueueCounts{Pending: 2}, counts(t, s, "MIXED.example"), "CountJobs matches hosts without regard to case")
+		enqueue(t, s, batch(alice+"/activities/1", "https://Mixed.Example/inbox", "https://mixed.example/other", "https://mixed.example:443/third"))
+		assert.Equal(t, store.QueueCounts{Pending: 3}, counts(t, s, "MIXED.example"), "CountJobs matches hosts without regard to case, and Job.Host comes from store.HostOf")
+		for _, j := range claim(t, s, t0, time.Minute, 10) {
+			assert.Equal(t, "mixed.example", j.Host, "Job.Host of %s is store.HostOf's", j.Inbox)
+		}
 
 		_, err = s.HostState(ctx(t), "")
 		assert.ErrorIs(t, err, store.ErrInvalid, "HostState of an empty host")
