@@ -45,10 +45,7 @@ func findPos(entries []entry, pos int64) int {
 
 // AddToCollection implements [store.Collections].
 func (s *Store) AddToCollection(ctx context.Context, collectionIRI, itemIRI string) (bool, error) {
-	if err := validateIRIs("collection", collectionIRI, "item", itemIRI); err != nil {
-		return false, err
-	}
-	if err := ctx.Err(); err != nil {
+	if err := check(ctx, "collection", collectionIRI, "item", itemIRI); err != nil {
 		return false, err
 	}
 	c := &s.collections
@@ -70,10 +67,7 @@ func (s *Store) AddToCollection(ctx context.Context, collectionIRI, itemIRI stri
 
 // RemoveFromCollection implements [store.Collections].
 func (s *Store) RemoveFromCollection(ctx context.Context, collectionIRI, itemIRI string) (bool, error) {
-	if err := validateIRIs("collection", collectionIRI, "item", itemIRI); err != nil {
-		return false, err
-	}
-	if err := ctx.Err(); err != nil {
+	if err := check(ctx, "collection", collectionIRI, "item", itemIRI); err != nil {
 		return false, err
 	}
 	c := &s.collections
@@ -98,10 +92,7 @@ func (s *Store) RemoveFromCollection(ctx context.Context, collectionIRI, itemIRI
 
 // CollectionContains implements [store.Collections].
 func (s *Store) CollectionContains(ctx context.Context, collectionIRI, itemIRI string) (bool, error) {
-	if err := validateIRIs("collection", collectionIRI, "item", itemIRI); err != nil {
-		return false, err
-	}
-	if err := ctx.Err(); err != nil {
+	if err := check(ctx, "collection", collectionIRI, "item", itemIRI); err != nil {
 		return false, err
 	}
 	c := &s.collections
@@ -117,10 +108,7 @@ func (s *Store) CollectionContains(ctx context.Context, collectionIRI, itemIRI s
 
 // CountCollection implements [store.Collections].
 func (s *Store) CountCollection(ctx context.Context, collectionIRI string) (int, error) {
-	if err := validateIRIs("collection", collectionIRI); err != nil {
-		return 0, err
-	}
-	if err := ctx.Err(); err != nil {
+	if err := check(ctx, "collection", collectionIRI); err != nil {
 		return 0, err
 	}
 	c := &s.collections

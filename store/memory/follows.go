@@ -129,10 +129,7 @@ func (s *Store) PutFollow(ctx context.Context, f store.Follow) (bool, error) {
 
 // GetFollow implements [store.Follows].
 func (s *Store) GetFollow(ctx context.Context, follower, followee string) (store.Follow, error) {
-	if err := validateIRIs("follower", follower, "followee", followee); err != nil {
-		return store.Follow{}, err
-	}
-	if err := ctx.Err(); err != nil {
+	if err := check(ctx, "follower", follower, "followee", followee); err != nil {
 		return store.Follow{}, err
 	}
 	st := &s.follows
@@ -147,10 +144,7 @@ func (s *Store) GetFollow(ctx context.Context, follower, followee string) (store
 
 // FollowByActivity implements [store.Follows].
 func (s *Store) FollowByActivity(ctx context.Context, activityID string) (store.Follow, error) {
-	if err := validateIRIs("follow activity", activityID); err != nil {
-		return store.Follow{}, err
-	}
-	if err := ctx.Err(); err != nil {
+	if err := check(ctx, "follow activity", activityID); err != nil {
 		return store.Follow{}, err
 	}
 	st := &s.follows
@@ -189,10 +183,7 @@ func (s *Store) SetFollowState(ctx context.Context, follower, followee string, s
 
 // DeleteFollow implements [store.Follows].
 func (s *Store) DeleteFollow(ctx context.Context, follower, followee string) (bool, error) {
-	if err := validateIRIs("follower", follower, "followee", followee); err != nil {
-		return false, err
-	}
-	if err := ctx.Err(); err != nil {
+	if err := check(ctx, "follower", follower, "followee", followee); err != nil {
 		return false, err
 	}
 	st := &s.follows

@@ -103,10 +103,7 @@ func (s *Store) GetOrCreateKey(ctx context.Context, actorIRI, algorithm string, 
 
 // CurrentKey implements [store.Keys].
 func (s *Store) CurrentKey(ctx context.Context, actorIRI, algorithm string) (store.KeyPair, error) {
-	if err := validateIRIs("actor", actorIRI); err != nil {
-		return store.KeyPair{}, err
-	}
-	if err := ctx.Err(); err != nil {
+	if err := check(ctx, "actor", actorIRI); err != nil {
 		return store.KeyPair{}, err
 	}
 	k := &s.keys
@@ -156,10 +153,7 @@ func live(kp *store.KeyPair, now time.Time) bool {
 
 // KeyByID implements [store.Keys].
 func (s *Store) KeyByID(ctx context.Context, keyID string, now time.Time) (store.KeyPair, error) {
-	if err := validateIRIs("key id", keyID); err != nil {
-		return store.KeyPair{}, err
-	}
-	if err := ctx.Err(); err != nil {
+	if err := check(ctx, "key id", keyID); err != nil {
 		return store.KeyPair{}, err
 	}
 	k := &s.keys
@@ -174,10 +168,7 @@ func (s *Store) KeyByID(ctx context.Context, keyID string, now time.Time) (store
 
 // ActorKeys implements [store.Keys].
 func (s *Store) ActorKeys(ctx context.Context, actorIRI string, now time.Time) ([]store.KeyPair, error) {
-	if err := validateIRIs("actor", actorIRI); err != nil {
-		return nil, err
-	}
-	if err := ctx.Err(); err != nil {
+	if err := check(ctx, "actor", actorIRI); err != nil {
 		return nil, err
 	}
 	k := &s.keys

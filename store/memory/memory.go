@@ -1,6 +1,7 @@
 package memory
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"sync"
@@ -67,6 +68,16 @@ func micros(t time.Time) int64 { return t.UnixMicro() }
 
 // fromMicros is the inverse of [micros], in UTC.
 func fromMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }
+
+// check validates the IRI arguments (role, IRI pairs, as for
+// validateIRIs) and then the context: the first thing most methods do, so
+// bad input is reported as such even when ctx is done.
+func check(ctx context.Context, pairs ...string) error {
+	if err := validateIRIs(pairs...); err != nil {
+		return err
+	}
+	return ctx.Err()
+}
 
 // validateIRIs checks each IRI, naming the first bad one's role.
 func validateIRIs(pairs ...string) error {

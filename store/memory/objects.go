@@ -51,10 +51,7 @@ func (s *Store) PutObject(ctx context.Context, obj store.Object) error {
 
 // GetObject implements [store.Objects].
 func (s *Store) GetObject(ctx context.Context, iri string) (store.Object, error) {
-	if err := validateIRIs("object", iri); err != nil {
-		return store.Object{}, err
-	}
-	if err := ctx.Err(); err != nil {
+	if err := check(ctx, "object", iri); err != nil {
 		return store.Object{}, err
 	}
 	o := &s.objects
@@ -107,10 +104,7 @@ func (s *Store) DeleteObject(ctx context.Context, iri string, deleted time.Time)
 
 // PurgeObject implements [store.Objects].
 func (s *Store) PurgeObject(ctx context.Context, iri string) error {
-	if err := validateIRIs("object", iri); err != nil {
-		return err
-	}
-	if err := ctx.Err(); err != nil {
+	if err := check(ctx, "object", iri); err != nil {
 		return err
 	}
 	o := &s.objects

@@ -85,10 +85,7 @@ func (s *Store) PutRemoteActor(ctx context.Context, a store.RemoteActor) error {
 
 // GetRemoteActor implements [store.RemoteActors].
 func (s *Store) GetRemoteActor(ctx context.Context, actorIRI string) (store.RemoteActor, error) {
-	if err := validateIRIs("actor", actorIRI); err != nil {
-		return store.RemoteActor{}, err
-	}
-	if err := ctx.Err(); err != nil {
+	if err := check(ctx, "actor", actorIRI); err != nil {
 		return store.RemoteActor{}, err
 	}
 	r := &s.remote
@@ -103,10 +100,7 @@ func (s *Store) GetRemoteActor(ctx context.Context, actorIRI string) (store.Remo
 
 // RemotePublicKey implements [store.RemoteActors].
 func (s *Store) RemotePublicKey(ctx context.Context, keyID string) (store.PublicKey, error) {
-	if err := validateIRIs("key id", keyID); err != nil {
-		return store.PublicKey{}, err
-	}
-	if err := ctx.Err(); err != nil {
+	if err := check(ctx, "key id", keyID); err != nil {
 		return store.PublicKey{}, err
 	}
 	r := &s.remote
@@ -125,10 +119,7 @@ func (s *Store) RemotePublicKey(ctx context.Context, keyID string) (store.Public
 
 // DeleteRemoteActor implements [store.RemoteActors].
 func (s *Store) DeleteRemoteActor(ctx context.Context, actorIRI string) error {
-	if err := validateIRIs("actor", actorIRI); err != nil {
-		return err
-	}
-	if err := ctx.Err(); err != nil {
+	if err := check(ctx, "actor", actorIRI); err != nil {
 		return err
 	}
 	r := &s.remote
