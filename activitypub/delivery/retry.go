@@ -86,24 +86,23 @@ func hostFault(e *Error) bool {
 }
 
 // parseRetryAfter reads a Retry-After header: delay-seconds or an
-// HTTP-date. It returns 0 when the header is absent or unreadable.
+// HTTP-date, capped at a year. It returns 0 when the header is absent or
+// unreadable.
 func parseRetryAfter(v string, now time.Time) time.Duration {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0
 	}
+	const year = 365 * 24 * time.Hour
 	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
 		if n <= 0 {
 			return 0
 		}
-		if n > int64(365*24*time.Hour/time.Second) {
-			n = int64(365 * 24 * time.Hour / time.Second)
-		}
-		return time.Duration(n) * time.Second
+		return min(time.Duration(min(n, int64(year/time.Second)))*time.Second, year)
 	}
 	if t, err := http.ParseTime(v); err == nil {
 		if d := t.Sub(now); d > 0 {
-			return d
+			return min(d, year)
 		}
 	}
 	return 0
