@@ -21,8 +21,13 @@ func TestConformance(t *testing.T) {
 	})
 }
 
-// An in-memory database (one connection) honours the contract too.
+// An in-memory database (one connection) honours the contract too. The
+// race detector skips it: it shares all its code with the file-backed
+// suite above, which runs under the detector, and would double its cost.
 func TestConformanceMemory(t *testing.T) {
+	if raceEnabled {
+		t.Skip("covered by TestConformance under the race detector")
+	}
 	storetest.Run(t, func(t *testing.T) store.Store {
 		s, err := sqlite.Open(context.Background(), ":memory:", sqlite.Config{})
 		require.NoError(t, err)
