@@ -70,20 +70,47 @@ var optionalRules = []rule{
 		_, err = s.Enqueue(ctx(t), batch(alice+"/activities/1", "https://a.example/inbox"))
 		assert.NoError(t, err, "the store still works after a panicking transaction")
 	}},
-	{"JobNotifier signals after Enqueue and closes with its context", func(t *testing.T, s store.Store) {
+	{"JobNotifier signals after Enqueue, Retry and Requeue and closes with its context", func(t *testing.T, s store.Store) {
 		n, ok := s.(store.JobNotifier)
 		if !ok {
 			t.Skip("store does not implement store.JobNotifier")
 		}
 		c, cancel := context.WithCancel(ctx(t))
 		ch := n.NotifyJobs(c)
-		enqueue(t, s, batch(alice+"/activities/1", "https://a.example/inbox"))
-		select {
-		case _, open := <-ch:
-			require.True(t, open, "channel closed early")
-		case <-time.After(waitLimit):
-			t.Fatal("no notification after Enqueue")
+		wait := func(after string) {
+			t.Helper()
+			select {
+			case _, open := <-ch:
+				require.True(t, open, "channel closed early")
+			case <-time.After(waitLimit):
+				t.Fatalf("no notification after %s", after)
+			}
 		}
+		// drain takes notifications already delivered, so the next wait
+		// needs a new one (a late one for an earlier write may still
+		// pass it; notifications are hints).
+		drain := func() {
+			for {
+				select {
+				case <-ch:
+				default:
+					return
+				}
+			}
+		}
+		enqueue(t, s, batch(alice+"/activities/1", "https://a.example/inbox"))
+		wait("Enqueue")
+		jobs := claim(t, s, t0, time.Minute, 1)
+		require.Len(t, jobs, 1)
+		drain()
+		require.NoError(t, s.Retry(ctx(t), jobs[0], t0, "x"))
+		wait("Retry")
+		jobs = claim(t, s, t0, time.Minute, 1)
+		require.Len(t, jobs, 1)
+		require.NoError(t, s.Bury(ctx(t), jobs[0], "x"))
+		drain()
+		require.NoError(t, s.Requeue(ctx(t), jobs[0].ID, t0))
+		wait("Requeue")
 		cancel()
 		deadline := time.After(waitLimit)
 		for {
