@@ -26,7 +26,10 @@ type Page struct {
 // under concurrent writes: once a cursor is issued, the following pages list
 // exactly the members older than the cursor that are still present, each
 // once, whatever is added meanwhile (new members appear on a fresh first
-// page, never in the middle of a walk).
+// page, never in the middle of a walk). A cursor names a position, not a
+// member: removing the member a cursor was taken at does not disturb the
+// walk, and a member removed and added again during a walk is newer than
+// the walk and not listed in it.
 type Collections interface {
 	// AddToCollection adds itemIRI to the collection. It is idempotent:
 	// adding a present member changes nothing (not even its position) and
