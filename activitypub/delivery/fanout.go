@@ -76,6 +76,11 @@ func (d *Delivery) Publish(ctx context.Context, m Message) (Published, error) {
 	}
 	now := d.cfg.Clock()
 	inboxes := dedupe(m.Inboxes)
+	for _, in := range inboxes {
+		if err := store.ValidateIRI(in); err != nil {
+			return out, fmt.Errorf("delivery: inbox: %w", err)
+		}
+	}
 	if m.FollowersOf != "" {
 		if err := store.ValidateIRI(m.FollowersOf); err != nil {
 			return out, fmt.Errorf("delivery: followers of: %w", err)
@@ -103,12 +108,19 @@ func (d *Delivery) Publish(ctx context.Context, m Message) (Published, error) {
 				}
 			}
 		} else {
-			if err := d.enqueueFanout(ctx, m, now); err != nil {
-				return out, err
-			}
 			out.Expanding = true
-			d.track.expanding(m.ActivityID, true)
 		}
+	}
+	if out.Expanding {
+		// The expansion job carries the listed inboxes too: enqueued
+		// here, one delivered before the expansion ran could be enqueued
+		// again by it as a follower's inbox.
+		d.track.expanding(m.ActivityID, true)
+		if err := d.enqueueFanout(ctx, m, inboxes, now); err != nil {
+			d.track.expanding(m.ActivityID, false)
+			return out, err
+		}
+		inboxes = nil
 	}
 	if len(inboxes) > 0 {
 		n, err := d.store.Enqueue(ctx, store.Batch{
@@ -159,17 +171,19 @@ type fanoutPayload struct {
 		FollowersOf string    `json:"followersOf"`
 		OrderingKey string    `json:"orderingKey,omitempty"`
 		NotBefore   time.Time `json:"notBefore,omitzero"`
+		Inboxes     []string  `json:"inboxes,omitempty"`
 	} `json:"starlingFanout"`
 	Activity json.RawMessage `json:"activity"`
 }
 
 // enqueueFanout queues the job that expands m's followers.
-func (d *Delivery) enqueueFanout(ctx context.Context, m Message, now time.Time) error {
+func (d *Delivery) enqueueFanout(ctx context.Context, m Message, inboxes []string, now time.Time) error {
 	var p fanoutPayload
 	p.Fanout.ActivityID = m.ActivityID
 	p.Fanout.FollowersOf = m.FollowersOf
 	p.Fanout.OrderingKey = m.OrderingKey
 	p.Fanout.NotBefore = m.NotBefore
+	p.Fanout.Inboxes = inboxes
 	p.Activity = m.Activity
 	body, err := json.Marshal(p)
 	if err != nil {
@@ -206,6 +220,10 @@ func (d *Delivery) expand(ctx context.Context, j store.Job) {
 	batch := store.Batch{ActivityID: f.ActivityID, Activity: p.Activity, Sender: j.Sender,
 		OrderingKey: f.OrderingKey, Now: j.Created, NotBefore: f.NotBefore}
 	total := 0
+	listed := make(map[string]struct{}, len(f.Inboxes))
+	for _, in := range f.Inboxes {
+		listed[in] = struct{}{}
+	}
 	flush := func() error {
 		if len(batch.Inboxes) == 0 {
 			return nil
@@ -220,10 +238,24 @@ func (d *Delivery) expand(ctx context.Context, j store.Job) {
 		return err
 	}
 	var err error
+	for _, in := range f.Inboxes {
+		batch.Inboxes = append(batch.Inboxes, in)
+		if len(batch.Inboxes) == chunk {
+			if err = flush(); err != nil {
+				break
+			}
+		}
+	}
 	for in, ierr := range d.store.FollowerInboxes(ctx, f.FollowersOf) {
+		if err != nil {
+			break
+		}
 		if ierr != nil {
 			err = ierr
 			break
+		}
+		if _, dup := listed[in]; dup {
+			continue
 		}
 		batch.Inboxes = append(batch.Inboxes, in)
 		if len(batch.Inboxes) == chunk {

@@ -1,10 +1,12 @@
 package delivery_test
 
 import (
+	"bytes"
 	"context"
 	"crypto"
 	"crypto/ed25519"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -91,6 +93,13 @@ func newEnv(t *testing.T, mod func(*delivery.Config)) *env {
 			e.gone <- inbox
 		},
 	}
+	logs := &syncBuffer{}
+	cfg.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("delivery log:\n%s", logs.String())
+		}
+	})
 	if mod != nil {
 		mod(&cfg)
 	}
@@ -132,26 +141,30 @@ func waitFor(t testing.TB, d *delivery.Delivery, what string, cond func() bool) 
 	}
 }
 
-// settle waits until the queue has no leased job and no pending job due
-// at the clock's time: the workers have done all they can for now.
+// settle waits until no job is leased and no pending job is due at the
+// clock's time, twice in a row: the workers have done all they can for now.
 func (e *env) settle() {
 	e.t.Helper()
+	calm := 0
 	waitFor(e.t, e.d, "queue to settle", func() bool {
-		c, err := e.store.CountJobs(context.Background(), "")
-		require.NoError(e.t, err)
-		if c.Leased > 0 {
+		if e.anyDue() {
+			calm = 0
 			return false
 		}
-		return !e.anyDue()
+		calm++
+		return calm >= 3
 	})
 }
 
-// anyDue reports whether a pending job is due now and not held back by
-// an earlier job with its ordering key.
+// anyDue reports whether a job is leased, or pending and due now and not
+// held back by an earlier job with its ordering key.
 func (e *env) anyDue() bool {
 	type slot struct{ key, inbox string }
 	blocked := map[slot]bool{}
 	for _, j := range e.jobs() {
+		if j.State == store.JobLeased {
+			return true
+		}
 		s := slot{j.OrderingKey, j.Inbox}
 		if j.State == store.JobPending && !j.NextAttempt.After(e.clock.Now()) && !(j.OrderingKey != "" && blocked[s]) {
 			return true
@@ -212,3 +225,21 @@ func (p *peer) inbox(path string) string { return p.srv.URL + path }
 func (p *peer) host() string { return p.srv.Listener.Addr().String() }
 
 func newEnvStore() *memory.Store { return memory.New() }
+
+// syncBuffer is a bytes.Buffer safe for concurrent writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
