@@ -216,7 +216,7 @@ func (d *Delivery) MarkHostAlive(ctx context.Context, host string) error {
 func (d *Delivery) dispatch(notify <-chan struct{}) {
 	defer close(d.dispDone)
 	ctx := d.runCtx
-	room := 2 * d.cfg.Workers
+	room := 4 * d.cfg.Workers
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	for {
@@ -231,8 +231,10 @@ func (d *Delivery) dispatch(notify <-chan struct{}) {
 		free := room - d.held
 		d.mu.Unlock()
 		full := false
-		if free > 0 {
-			jobs, err := d.store.Claim(ctx, d.cfg.Clock(), d.cfg.Lease, min(free, d.cfg.Workers))
+		// Claim in batches, once half the room is free: a claim is a
+		// store query whose cost barely depends on its limit.
+		if free >= room/2 {
+			jobs, err := d.store.Claim(ctx, d.cfg.Clock(), d.cfg.Lease, free)
 			if err != nil {
 				if ctx.Err() == nil {
 					d.log.ErrorContext(ctx, "delivery: claiming jobs", "error", err)
@@ -241,7 +243,7 @@ func (d *Delivery) dispatch(notify <-chan struct{}) {
 			for _, j := range jobs {
 				d.hold(j)
 			}
-			full = len(jobs) == min(free, d.cfg.Workers) && len(jobs) > 0
+			full = len(jobs) == free
 		}
 		if full {
 			continue // more may be due

@@ -131,7 +131,7 @@ func activity(id string) []byte {
 // waitFor waits until cond holds, waking the workers meanwhile.
 func waitFor(t testing.TB, d *delivery.Delivery, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(90 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
