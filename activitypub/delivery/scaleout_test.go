@@ -1,0 +1,171 @@
+package delivery_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/starling-fed/starling/activitypub/delivery"
+	"github.com/starling-fed/starling/store/postgres"
+)
+
+// Environment variables that point the PostgreSQL tests at a server, as
+// in store/postgres.
+const (
+	envPostgresURL     = "STARLING_POSTGRES_URL"
+	envRequirePostgres = "STARLING_REQUIRE_POSTGRES"
+)
+
+// postgresURL returns the server to test against, skipping the test when
+// none is configured, or failing it when STARLING_REQUIRE_POSTGRES=1.
+func postgresURL(t testing.TB) string {
+	t.Helper()
+	u := os.Getenv(envPostgresURL)
+	if u == "" {
+		if os.Getenv(envRequirePostgres) == "1" {
+			t.Fatalf("%s=1 but %s is not set", envRequirePostgres, envPostgresURL)
+		}
+		t.Skipf("PostgreSQL tests need a server: set %s (e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable)", envPostgresURL)
+	}
+	return u
+}
+
+// openPostgres opens n stores (n connection pools, as n processes would
+// have) on one fresh schema, dropped when the test ends.
+func openPostgres(t testing.TB, n int) []*postgres.Store {
+	t.Helper()
+	url := postgresURL(t)
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	schema := "starling_delivery_test_" + hex.EncodeToString(b[:])
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var out []*postgres.Store
+	for range n {
+		s, err := postgres.Open(ctx, url, postgres.Config{Schema: schema})
+		if err != nil {
+			if os.Getenv(envRequirePostgres) == "1" {
+				t.Fatalf("PostgreSQL at %s is required but unreachable: %v", envPostgresURL, err)
+			}
+			t.Skipf("PostgreSQL at %s is unreachable, skipping: %v", envPostgresURL, err)
+		}
+		out = append(out, s)
+	}
+	t.Cleanup(func() {
+		for _, s := range out {
+			_ = s.Close()
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		conn, err := pgx.Connect(ctx, url)
+		if err != nil {
+			t.Logf("dropping schema %s: %v", schema, err)
+			return
+		}
+		defer conn.Close(ctx)
+		if _, err := conn.Exec(ctx, `DROP SCHEMA IF EXISTS `+pgx.Identifier{schema}.Sanitize()+` CASCADE`); err != nil {
+			t.Logf("dropping schema %s: %v", schema, err)
+		}
+	})
+	return out
+}
+
+// overlapDetector is a set of inboxes that notice a delivery arriving
+// while the same one is still being received.
+type overlapDetector struct {
+	mu       sync.Mutex
+	inFlight map[string]bool
+	hits     map[string]int
+	overlaps int
+}
+
+func (o *overlapDetector) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	key := r.Host + r.URL.Path + " " + r.Header.Get("Digest") + r.Header.Get("Content-Digest")
+	o.mu.Lock()
+	if o.inFlight[key] {
+		o.overlaps++
+	}
+	o.inFlight[key] = true
+	o.hits[key]++
+	o.mu.Unlock()
+	time.Sleep(time.Millisecond) // widen the window an overlap would need
+	o.mu.Lock()
+	delete(o.inFlight, key)
+	o.mu.Unlock()
+	w.WriteHeader(http.StatusAccepted)
+}
+
+// TestScaleOutPostgres runs two Delivery instances, each with its own
+// connection pool, on one PostgreSQL queue: every job runs exactly once
+// (the receivers see no overlap and no repeat) and both share the work.
+func TestScaleOutPostgres(t *testing.T) {
+	stores := openPostgres(t, 2)
+	o := &overlapDetector{inFlight: map[string]bool{}, hits: map[string]int{}}
+	var inboxes []string
+	for range 10 {
+		srv := httptest.NewServer(o)
+		t.Cleanup(srv.Close)
+		for j := range 20 {
+			inboxes = append(inboxes, fmt.Sprintf("%s/users/u%d/inbox", srv.URL, j))
+		}
+	}
+	ctx := context.Background()
+	key := testKey(t)
+	var ds []*delivery.Delivery
+	for _, s := range stores {
+		d, err := delivery.New(delivery.Config{
+			Store: s, Keys: staticKeys(key), InsecureAllowPrivateAddresses: true,
+			Workers: 8, PollInterval: 5 * time.Millisecond, PreferCavage: true,
+		})
+		require.NoError(t, err)
+		require.NoError(t, d.Start(ctx))
+		ds = append(ds, d)
+	}
+	const activities = 3
+	var ids []string
+	for a := range activities {
+		id := fmt.Sprintf("https://local.example/activities/scale-%d", a)
+		ids = append(ids, id)
+		_, err := ds[a%2].Publish(ctx, delivery.Message{ActivityID: id, Activity: activity(id), Sender: testSender, Inboxes: inboxes})
+		require.NoError(t, err)
+	}
+	waitFor(t, ds[0], "all deliveries", func() bool {
+		ds[1].Wake()
+		n, err := stores[0].CountJobs(ctx, "")
+		require.NoError(t, err)
+		return n.Total() == 0
+	})
+	for _, d := range ds {
+		sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		require.NoError(t, d.Shutdown(sctx))
+		cancel()
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	assert.Zero(t, o.overlaps, "a job ran twice at once")
+	assert.Len(t, o.hits, activities*len(inboxes))
+	for k, n := range o.hits {
+		assert.Equal(t, 1, n, "delivered more than once: %s", k)
+	}
+	per := make([]int, len(ds))
+	for i, d := range ds {
+		for _, id := range ids {
+			per[i] += d.Status(id).Delivered
+		}
+	}
+	assert.Equal(t, activities*len(inboxes), per[0]+per[1])
+	assert.NotZero(t, per[0], "first instance idle")
+	assert.NotZero(t, per[1], "second instance idle")
+	t.Logf("deliveries by instance: %v, overlaps %d", per, o.overlaps)
+}
