@@ -1,6 +1,9 @@
 package vocab
 
-import "strings"
+import (
+	"net/netip"
+	"strings"
+)
 
 // publicSpelling recognises "as:Public" and "Public" (and the full IRI).
 func publicSpelling(b []byte) (string, bool) {
@@ -55,14 +58,15 @@ func validIRI(str string) bool {
 }
 
 // validHost reports whether the authority at the start of rest (what
-// follows "http://") names a host: "https://:443/" and "https://user@/"
-// do not, and a port must be digits.
+// follows "http://") names a host the way net/url reads it: "https://:443/"
+// does not, a port must be digits, a host has no %-escapes, and user
+// information (never part of an actor's or object's id) is refused.
 func validHost(rest string) bool {
 	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
 		rest = rest[:i]
 	}
-	if i := strings.LastIndexByte(rest, '@'); i >= 0 {
-		rest = rest[i+1:]
+	if strings.ContainsAny(rest, "@%") {
+		return false
 	}
 	host, port := rest, ""
 	if strings.HasPrefix(rest, "[") {
@@ -82,15 +86,40 @@ func validHost(rest string) bool {
 			return false
 		}
 	}
-	return host != "" && host != "[]"
+	if host == "" || host == "[]" {
+		return false
+	}
+	if host[0] == '[' {
+		a, err := netip.ParseAddr(host[1 : len(host)-1])
+		return err == nil && a.Is6()
+	}
+	for i := 0; i < len(host); i++ {
+		switch c := host[i]; {
+		case c >= 0x80, 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case strings.IndexByte("-._~!$&'()*+,;=", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
 }
 
+// cleanIRIChars reports whether s holds no character an IRI may not, and
+// only well-formed %-escapes (which net/url insists on).
 func cleanIRIChars(s string) bool {
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
 		case c <= ' ', c == 0x7f, c == '"', c == '<', c == '>', c == '\\', c == '^', c == '`', c == '{', c == '|', c == '}':
 			return false
+		case c == '%':
+			if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
+				return false
+			}
 		}
 	}
 	return true
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
