@@ -41,11 +41,11 @@ func (s *scanner) iriProp(o *Object, key []byte, dst *string) error {
 	switch s.peek() {
 	case '{':
 		start := s.pos
-		e, err := s.objectValue()
+		id, err := s.embeddedID()
 		if err != nil {
 			return err
 		}
-		*dst = e.ID
+		*dst = id
 		o.keepExtra(key, s.data[start:s.pos])
 		return nil
 	case '[':
@@ -331,15 +331,15 @@ func (s *scanner) iris(o *Object, key []byte, dst *[]string) error {
 	start, embedded := s.pos, false
 	one := func() error {
 		if s.peek() == '{' {
-			e, err := s.objectValue()
+			id, err := s.embeddedID()
 			if err != nil {
 				return err
 			}
-			if e.ID == "" {
+			if id == "" {
 				return s.fail(ErrWrongType, "embedded object without id")
 			}
 			embedded = true
-			*dst = append(*dst, e.ID)
+			*dst = append(*dst, id)
 			return nil
 		}
 		var v string
@@ -361,6 +361,22 @@ func (s *scanner) iris(o *Object, key []byte, dst *[]string) error {
 		o.keepExtra(key, s.data[start:s.pos])
 	}
 	return err
+}
+
+// embeddedID reads an object given where an IRI is usual and returns its
+// id. The rest is checked as JSON but not decoded: the whole value is kept
+// raw in Extra, so decoding it into an Object, whose own embedded values
+// would be copied again, is wasted work, and in a document nesting such
+// values it would copy the innermost bytes once per level.
+func (s *scanner) embeddedID() (string, error) {
+	var id string
+	err := s.object(func(key []byte) error {
+		if resolveKey(key) == tID {
+			return s.iri(&id)
+		}
+		return s.skip()
+	})
+	return id, err
 }
 
 // embedded decodes a property holding one embedded object.

@@ -1,6 +1,8 @@
 package vocab_test
 
 import (
+	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -58,6 +60,22 @@ func TestEmbeddedWhereIRIsAreUsualSurvives(t *testing.T) {
 	out, err := vocab.Marshal(o)
 	require.NoError(t, err)
 	assert.Contains(t, string(out), `"alsoKnownAs":[{"id":"https://b.example/u","type":"Person","name":"B"},"https://c.example/u"]`)
+}
+
+// Values kept raw in Extra are copied once, not once per level of
+// nesting: a document nesting objects where IRIs are usual must not make
+// the decoder allocate its size times its depth.
+func TestNestedRawValuesCopiedOnce(t *testing.T) {
+	const depth = 60
+	doc := []byte(strings.Repeat(`{"id":"https://a.example/c","followers":`, depth) +
+		`{"x":"` + strings.Repeat("a", 1<<20-depth*50) + `"}` + strings.Repeat(`}`, depth))
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	o, err := vocab.Unmarshal(doc)
+	runtime.ReadMemStats(&after)
+	require.NoError(t, err)
+	assert.Equal(t, "https://a.example/c", o.Followers)
+	assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(8*len(doc)))
 }
 
 // JSON-LD value objects are values, not language maps with keys "@value"
