@@ -30,7 +30,7 @@ const (
 
 // DefaultSchedule returns the retry delays used when [Config.Schedule] is
 // empty: 17 delays growing from 30 seconds to 18 hours that add up to
-// about three days, close to Mastodon's count⁴ + 15 s curve. The n-th
+// about 80 hours, close to Mastodon's count⁴ + 15 s curve. The n-th
 // failure of a job waits the n-th delay (the last one repeats) with
 // jitter; a job whose next attempt would fall after the sum of the
 // schedule, counted from its enqueue time, is given up.
@@ -85,7 +85,8 @@ type Config struct {
 	Workers int
 
 	// PerHostLimit bounds the deliveries in flight to one host from this
-	// process. If zero, DefaultPerHostLimit.
+	// process. If zero, DefaultPerHostLimit. The default transport keeps
+	// up to four idle connections per host, matching the default.
 	PerHostLimit int
 
 	// Lease is how long a claimed job is reserved for this process; a

@@ -142,13 +142,15 @@ func (d *Delivery) Shutdown(ctx context.Context) error {
 		d.stopping = true
 		close(d.stopClaim)
 	}
+	d.mu.Unlock()
+	<-d.dispDone // no claim can add jobs after this
+	d.mu.Lock()
 	var waiting []store.Job
 	for _, h := range d.hosts {
 		waiting = append(waiting, h.waiting...)
 		h.waiting = nil
 	}
 	d.mu.Unlock()
-	<-d.dispDone
 	for _, j := range waiting {
 		d.release(j)
 		d.finished(j)
