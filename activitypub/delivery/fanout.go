@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -116,27 +117,52 @@ func (d *Delivery) Publish(ctx context.Context, m Message) (Published, error) {
 		// here, one delivered before the expansion ran could be enqueued
 		// again by it as a follower's inbox.
 		d.track.expanding(m.ActivityID, true)
-		if err := d.enqueueFanout(ctx, m, inboxes, now); err != nil {
+		err := d.enqueueFanout(ctx, m, inboxes, now)
+		switch {
+		case errors.Is(err, store.ErrTooLarge) && len(inboxes) > 0:
+			// Activity and inboxes do not fit in one job: enqueue the
+			// inboxes here after all, accepting the small chance of a
+			// second delivery to one that is also a follower's.
+			n, err := d.enqueue(ctx, m, inboxes, now)
+			if err != nil {
+				d.track.expanding(m.ActivityID, false)
+				return out, err
+			}
+			out.Enqueued = n
+			if err := d.enqueueFanout(ctx, m, nil, now); err != nil {
+				d.track.expanding(m.ActivityID, false)
+				return out, err
+			}
+		case err != nil:
 			d.track.expanding(m.ActivityID, false)
 			return out, err
 		}
 		inboxes = nil
 	}
 	if len(inboxes) > 0 {
-		n, err := d.store.Enqueue(ctx, store.Batch{
-			ActivityID: m.ActivityID, Activity: m.Activity, Sender: m.Sender, Inboxes: inboxes,
-			OrderingKey: m.OrderingKey, Now: now, NotBefore: m.NotBefore,
-		})
+		n, err := d.enqueue(ctx, m, inboxes, now)
 		if err != nil {
-			return out, fmt.Errorf("delivery: enqueueing: %w", err)
+			return out, err
 		}
 		out.Enqueued = n
-		d.track.enqueued(m.ActivityID, n)
 	}
 	d.log.DebugContext(ctx, "delivery: published", "activity_id", m.ActivityID, "enqueued", out.Enqueued,
 		"expanding", out.Expanding)
 	d.Wake()
 	return out, nil
+}
+
+// enqueue stores one job per inbox for m in one store call.
+func (d *Delivery) enqueue(ctx context.Context, m Message, inboxes []string, now time.Time) (int, error) {
+	n, err := d.store.Enqueue(ctx, store.Batch{
+		ActivityID: m.ActivityID, Activity: m.Activity, Sender: m.Sender, Inboxes: inboxes,
+		OrderingKey: m.OrderingKey, Now: now, NotBefore: m.NotBefore,
+	})
+	if err != nil {
+		return 0, fmt.Errorf("delivery: enqueueing: %w", err)
+	}
+	d.track.enqueued(m.ActivityID, n)
+	return n, nil
 }
 
 // dedupe drops repeated inboxes, keeping the first of each.

@@ -127,3 +127,20 @@ func TestDefaultTransportRefusesPrivateAddresses(t *testing.T) {
 	assert.Contains(t, jobs[1].LastError, safehttp.ErrSchemeNotAllowed.Error())
 	assert.False(t, hit)
 }
+
+func TestPublishExpansionTooLargeForOneJob(t *testing.T) {
+	// Not started: nothing is sent to these made-up hosts.
+	d, err := delivery.New(delivery.Config{Store: newEnvStore(), Keys: staticKeys(testKey(t)), ExpandThreshold: -1})
+	require.NoError(t, err)
+	id := "https://local.example/a/big"
+	doc := fmt.Appendf(nil, `{"id":%q,"type":"Create","content":"%s"}`, id, strings.Repeat("x", 600<<10))
+	var inboxes []string
+	for i := range 10000 {
+		inboxes = append(inboxes, fmt.Sprintf("https://remote%d.example/users/someone/inbox", i))
+	}
+	res, err := d.Publish(context.Background(), delivery.Message{ActivityID: id, Activity: doc, Sender: testSender,
+		Inboxes: inboxes, FollowersOf: testSender})
+	require.NoError(t, err)
+	assert.True(t, res.Expanding)
+	assert.Equal(t, 10000, res.Enqueued, "listed inboxes enqueued directly")
+}
