@@ -38,7 +38,12 @@
 // dropped and one job per inbox is stored in one call. A followers
 // audience above [Config.ExpandThreshold] is expanded in two stages: one
 // queued job walks the followers and enqueues their deliveries in batches,
-// so Publish returns at once even for a million followers.
+// so Publish returns at once even for a million followers. An expansion
+// cut short by a crash runs again from the start; the store skips inboxes
+// still queued, so only those delivered in between get the activity
+// twice. Delivery is at least once throughout: a process killed after an
+// inbox accepted a delivery but before the store recorded it delivers
+// that one again.
 //
 // # Retries
 //
