@@ -14,6 +14,10 @@
 //     processing with embedded contexts and no network access.
 //   - [github.com/starling-fed/starling/activitypub/nodeinfo]: NodeInfo
 //     discovery and documents.
+//   - [github.com/starling-fed/starling/activitypub/gofed]: conversion
+//     between vocab values and go-fed/activity streams types.
+//   - [github.com/starling-fed/starling/activitypub/delivery]: durable,
+//     retried, signed delivery of activities to remote inboxes.
 //   - [github.com/starling-fed/starling/store]: the storage contract, with
 //     in-memory, SQLite and PostgreSQL implementations beneath it.
 //
