@@ -28,7 +28,8 @@
 //     letter and per-host circuit-breaker state.
 //
 // [Store] bundles them all. Optional capabilities are separate interfaces
-// found by type assertion: [Transactor] and [JobNotifier].
+// found by type assertion: [Transactor], [JobNotifier] and
+// [ActivityCounter].
 //
 // # Time
 //

@@ -23,6 +23,7 @@ type payload struct {
 	id   string
 	data []byte
 	refs int // live jobs
+	t    *tally
 }
 
 // batch holds what all jobs of one Enqueue call share.
@@ -111,6 +112,7 @@ type queueState struct {
 	byID     map[int64]*job
 	due      dueHeap
 	payloads map[string]*payload
+	tallies  map[string]*tally // per activity, see activitycounts.go
 	dedup    map[dedupKey]*job
 	hosts    map[string]*hostEntry
 	// orders lists, per ordering key, the batches with pending or leased
@@ -131,6 +133,7 @@ type queueState struct {
 func (q *queueState) init() {
 	q.byID = map[int64]*job{}
 	q.payloads = map[string]*payload{}
+	q.tallies = map[string]*tally{}
 	q.dedup = map[dedupKey]*job{}
 	q.hosts = map[string]*hostEntry{}
 	q.orders = map[string][]*batch{}
@@ -216,7 +219,7 @@ func (s *Store) Enqueue(ctx context.Context, b store.Batch) (int, error) {
 	q.mu.Lock()
 	p := q.payloads[b.ActivityID]
 	if p == nil {
-		p = &payload{id: b.ActivityID, data: bytes.Clone(b.Activity)}
+		p = &payload{id: b.ActivityID, data: bytes.Clone(b.Activity), t: q.tallyOf(b.ActivityID)}
 	} else if !bytes.Equal(p.data, b.Activity) {
 		q.mu.Unlock()
 		return 0, fmt.Errorf("memory: activity %q is queued with other bytes: %w", b.ActivityID, store.ErrConflict)
@@ -238,12 +241,14 @@ func (s *Store) Enqueue(ctx context.Context, b store.Batch) (int, error) {
 		q.byID[j.id] = j
 		q.dedup[dk] = j
 		q.count(j, statePending, +1)
+		p.t.add(j, +1)
 		p.refs++
 		added++
 		if !q.heldBack(j) {
 			heap.Push(&q.due, j)
 		}
 	}
+	p.t.enqueued = max(p.t.enqueued, micros(b.Now))
 	if added > 0 {
 		q.payloads[b.ActivityID] = p
 		bt.live = added
@@ -298,6 +303,7 @@ func (q *queueState) remove(j *job) {
 		heap.Remove(&q.due, int(j.heapIdx))
 	}
 	q.count(j, j.state, -1)
+	j.b.p.t.add(j, -1)
 	delete(q.byID, j.id)
 	delete(q.dedup, dedupKey{j.b.p, j.inbox})
 	if j.state == stateDead {
@@ -341,17 +347,23 @@ func (q *queueState) endLease(ctx context.Context, claimed store.Job, end func(*
 
 // Complete implements [store.Queue].
 func (s *Store) Complete(ctx context.Context, claimed store.Job) error {
-	return s.queue.endLease(ctx, claimed, s.queue.remove)
+	q := &s.queue
+	return q.endLease(ctx, claimed, func(j *job) {
+		j.b.p.t.counts.Delivered++
+		q.remove(j)
+	})
 }
 
 // Retry implements [store.Queue].
 func (s *Store) Retry(ctx context.Context, claimed store.Job, next time.Time, lastErr string) error {
 	q := &s.queue
 	err := q.endLease(ctx, claimed, func(j *job) {
+		j.b.p.t.add(j, -1)
 		q.setState(j, statePending)
 		j.next = micros(next)
 		j.leaseUntil = 0
 		j.lastError = lastErr
+		j.b.p.t.add(j, +1)
 		if j.heapIdx >= 0 {
 			heap.Fix(&q.due, int(j.heapIdx))
 		}
@@ -369,9 +381,11 @@ func (s *Store) Bury(ctx context.Context, claimed store.Job, lastErr string) err
 		if j.heapIdx >= 0 {
 			heap.Remove(&q.due, int(j.heapIdx))
 		}
+		j.b.p.t.add(j, -1)
 		q.setState(j, stateDead)
 		j.leaseUntil = 0
 		j.lastError = lastErr
+		j.b.p.t.add(j, +1)
 		q.setLive(j.b, -1)
 		q.release(j)
 		i, _ := slices.BinarySearch(q.dead, j.id)
@@ -442,7 +456,9 @@ func (s *Store) Requeue(ctx context.Context, id int64, next time.Time) error {
 		return fmt.Errorf("memory: job %d is %s, not dead: %w", id, stateNames[j.state], store.ErrConflict)
 	}
 	q.unbury(id)
+	j.b.p.t.add(j, -1)
 	q.setState(j, statePending)
+	j.b.p.t.add(j, +1)
 	j.next = micros(next)
 	q.setLive(j.b, +1)
 	if !q.heldBack(j) {

@@ -43,6 +43,9 @@ func (s *Store) Enqueue(ctx context.Context, b store.Batch) (int, error) {
 		if err != nil {
 			return err
 		}
+		if err := touchActivityCounts(ctx, tx, b.ActivityID, b.Now); err != nil {
+			return err
+		}
 		pairs := make([][2]string, len(inboxes))
 		for i := range inboxes {
 			pairs[i] = [2]string{inboxes[i], hosts[i]}
@@ -232,14 +235,17 @@ func (s *Store) endLease(ctx context.Context, op string, job store.Job, set stri
 // with it when no other job refers to it.
 func (s *Store) Complete(ctx context.Context, job store.Job) error {
 	return s.write(ctx, func(tx querier) error {
-		var payloadID int64
+		var payloadID, created int64
 		err := tx.QueryRowContext(ctx, `DELETE FROM jobs WHERE id = ? AND attempts = ? AND state = 'leased'
-			RETURNING payload_id`, job.ID, job.Attempts).Scan(&payloadID)
+			RETURNING payload_id, created`, job.ID, job.Attempts).Scan(&payloadID, &created)
 		if err == sql.ErrNoRows {
 			return fmt.Errorf("sqlite: complete job %d: %w", job.ID, store.ErrLeaseLost)
 		}
 		if err != nil {
 			return wrapErr("complete", err)
+		}
+		if err := countDelivered(ctx, tx, payloadID, created); err != nil {
+			return err
 		}
 		return freePayload(ctx, tx, payloadID)
 	})

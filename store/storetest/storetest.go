@@ -23,8 +23,8 @@ type rule struct {
 // arrange its own cleanup (t.Cleanup). Each rule runs as a subtest named
 // "<Concern>/<rule>", so a failure names the rule broken.
 //
-// Rules for optional capabilities ([store.Transactor], [store.JobNotifier])
-// are skipped when the store does not implement them.
+// Rules for optional capabilities ([store.Transactor], [store.JobNotifier],
+// [store.ActivityCounter]) are skipped when the store does not implement them.
 func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 	t.Helper()
 	groups := []struct {
@@ -39,6 +39,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Seen", seenRules},
 		{"Queue", slices.Concat(queueRules, hostRules)},
 		{"Optional", optionalRules},
+		{"ActivityCounter", activityCounterRules},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
