@@ -27,7 +27,7 @@ func TestConformance(t *testing.T) {
 // emptyTables deletes every row the store keeps, leaving the schema.
 func emptyTables(t testing.TB, s *postgres.Store) {
 	t.Helper()
-	_, err := s.Pool().Exec(context.Background(), `DELETE FROM jobs; DELETE FROM queue_payloads;
+	_, err := s.Pool().Exec(context.Background(), `DELETE FROM jobs; DELETE FROM queue_payloads; DELETE FROM activity_counts;
 		DELETE FROM host_states; DELETE FROM seen_activities; DELETE FROM remote_keys; DELETE FROM remote_actors;
 		DELETE FROM follows; DELETE FROM follow_counters; DELETE FROM collection_items; DELETE FROM collections; DELETE FROM objects;
 		DELETE FROM actor_keys`)

@@ -37,6 +37,9 @@ func (s *Store) Enqueue(ctx context.Context, b store.Batch) (int, error) {
 		if err != nil {
 			return err
 		}
+		if _, err := tx.Exec(ctx, touchActivityCountsSQL, b.ActivityID, b.Now); err != nil {
+			return wrapErr("enqueue", err)
+		}
 		tag, err := tx.Exec(ctx, `INSERT INTO jobs
 			(payload_id, inbox, host, sender, ordering_key, state, next_attempt, due, created)
 			SELECT $1, t.inbox, t.host, $4, $5, 'pending', $6, $6, $7
@@ -191,9 +194,16 @@ func scanOne(rows pgx.Rows, dst any) error {
 	return rows.Err()
 }
 
-// completeSQL deletes the leased job, reporting whether it did.
+// completeSQL deletes the leased job, reporting whether it did, and in
+// the same statement raises its activity's delivered tally (see
+// activitycounts.go). The payload is still there: it is freed later.
 const completeSQL = `WITH done AS (
-		DELETE FROM jobs WHERE id = $1 AND attempts = $2 AND state = 'leased' RETURNING 1)
+		DELETE FROM jobs WHERE id = $1 AND attempts = $2 AND state = 'leased' RETURNING payload_id, created),
+	counted AS (
+		INSERT INTO activity_counts (activity_id, delivered, enqueued)
+		SELECT p.activity_id, 1, d.created FROM done d JOIN queue_payloads p ON p.id = d.payload_id
+		ON CONFLICT (activity_id) DO UPDATE SET delivered = activity_counts.delivered + 1
+		RETURNING 1)
 	SELECT COUNT(*) FROM done`
 
 // freePayloadSQL deletes the activity's payload if no job refers to it.
