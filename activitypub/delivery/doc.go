@@ -94,6 +94,9 @@
 //
 // Each attempt is logged on [Config.Logger] with the inbox, activity id,
 // status and attempt number. [Delivery.Status] counts an activity's
-// deliveries that are delivered, pending, failing and dead as this
-// process recorded them (see [ActivityStatus] for why it is per process).
+// deliveries that are delivered, pending, failing and dead. With a store
+// that implements [store.ActivityCounter] (all of Starling's do) the
+// counts are the store's: they survive a restart and every process
+// sharing the store reads the same. Otherwise they are what this process
+// recorded since it started (see [ActivityStatus]).
 package delivery

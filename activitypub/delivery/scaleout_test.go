@@ -8,7 +8,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -17,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/starling-fed/starling/activitypub/delivery"
+	"github.com/starling-fed/starling/store"
 	"github.com/starling-fed/starling/store/postgres"
 )
 
@@ -109,6 +112,21 @@ func (o *overlapDetector) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // TestScaleOutPostgres runs two Delivery instances, each with its own
 // connection pool, on one PostgreSQL queue: every job runs exactly once
 // (the receivers see no overlap and no repeat) and both share the work.
+// completeCounter is a store that counts the jobs its process completed,
+// so a test can tell how the instances shared the work.
+type completeCounter struct {
+	*postgres.Store
+	n atomic.Int64
+}
+
+func (c *completeCounter) Complete(ctx context.Context, j store.Job) error {
+	err := c.Store.Complete(ctx, j)
+	if err == nil && !strings.Contains(j.ActivityID, "#") {
+		c.n.Add(1)
+	}
+	return err
+}
+
 func TestScaleOutPostgres(t *testing.T) {
 	stores := openPostgres(t, 2)
 	o := &overlapDetector{inFlight: map[string]bool{}, hits: map[string]int{}}
@@ -123,9 +141,12 @@ func TestScaleOutPostgres(t *testing.T) {
 	ctx := context.Background()
 	key := testKey(t)
 	var ds []*delivery.Delivery
+	var counters []*completeCounter
 	for _, s := range stores {
+		c := &completeCounter{Store: s}
+		counters = append(counters, c)
 		d, err := delivery.New(delivery.Config{
-			Store: s, Keys: staticKeys(key), InsecureAllowPrivateAddresses: true,
+			Store: c, Keys: staticKeys(key), InsecureAllowPrivateAddresses: true,
 			Workers: 8, PollInterval: 5 * time.Millisecond, PreferCavage: true,
 		})
 		require.NoError(t, err)
@@ -158,11 +179,17 @@ func TestScaleOutPostgres(t *testing.T) {
 	for k, n := range o.hits {
 		assert.Equal(t, 1, n, "delivered more than once: %s", k)
 	}
-	per := make([]int, len(ds))
-	for i, d := range ds {
-		for _, id := range ids {
-			per[i] += d.Status(id).Delivered
+	for _, id := range ids {
+		for i, d := range ds {
+			st, err := d.StatusContext(ctx, id)
+			require.NoError(t, err)
+			assert.Equal(t, delivery.ActivityStatus{ActivityID: id, Known: true, Enqueued: len(inboxes),
+				Delivered: len(inboxes)}, st, "instance %d sees every instance's deliveries", i)
 		}
+	}
+	per := make([]int, len(ds))
+	for i, c := range counters {
+		per[i] = int(c.n.Load())
 	}
 	assert.Equal(t, activities*len(inboxes), per[0]+per[1])
 	assert.NotZero(t, per[0], "first instance idle")

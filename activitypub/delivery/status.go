@@ -9,19 +9,32 @@ import (
 	"github.com/starling-fed/starling/store"
 )
 
-// ActivityStatus counts the deliveries of one activity.
+// ActivityStatus counts the deliveries of one activity, one per inbox.
 //
-// The store keeps no per-activity tally (a delivered job is deleted), so
-// these counts are this process's own records, kept in memory since it
-// started: jobs it enqueued and outcomes its workers reached. With several
-// processes sharing a queue, each sees the outcomes of its own workers;
-// after a restart, earlier activities are unknown. Dead jobs, which the
-// store keeps, can always be listed with [Delivery.DeadJobs].
+// Where the counts come from depends on the store:
+//
+//   - A store that implements [store.ActivityCounter] (the memory, SQLite
+//     and PostgreSQL stores do) keeps them durably: they survive a
+//     restart and every process sharing the store reads the same numbers.
+//     Enqueued, Delivered, Pending, Failing, Dead and Expanding are then
+//     the store's; only Gone stays this process's own record, since the
+//     store does not keep why a job was given up. A job removed from the
+//     queue with store.Queue.DeleteJob drops out of every count.
+//   - Otherwise the counts are this process's records, kept in memory
+//     since it started: jobs it enqueued and outcomes its workers reached.
+//     With several processes sharing a queue each sees the outcomes of its
+//     own workers, and after a restart earlier activities are unknown.
+//
+// Dead jobs, which every store keeps, can be listed with
+// [Delivery.DeadJobs].
 type ActivityStatus struct {
 	ActivityID string
-	// Known reports whether this process has any record of the activity.
+	// Known reports whether there is any record of the activity: a job in
+	// the store or a delivered tally (durable counts), or a record in
+	// this process (in-process counts).
 	Known bool
-	// Enqueued is the number of jobs this process enqueued.
+	// Enqueued is the number of jobs counted: Delivered + Pending + Dead
+	// with durable counts; the jobs this process enqueued otherwise.
 	Enqueued int
 	// Delivered is the number of inboxes that accepted the activity.
 	Delivered int
@@ -31,11 +44,13 @@ type ActivityStatus struct {
 	// Failing is the part of Pending whose last attempt failed.
 	Failing int
 	// Dead is the number of jobs given up (dead-lettered), Gone among
-	// them those whose inbox answered 410 Gone.
+	// them those whose inbox answered 410 Gone (as seen by this
+	// process's workers, whatever the store).
 	Dead int
 	Gone int
 	// Expanding reports that a followers collection is still being
-	// expanded into jobs.
+	// expanded into jobs: with durable counts, that the expansion job is
+	// still queued, in whichever process it runs.
 	Expanding bool
 }
 
@@ -129,9 +144,62 @@ func (t *tracker) status(id string) ActivityStatus {
 	return s
 }
 
-// Status returns the delivery counts of an activity as this process
-// knows them (see [ActivityStatus]).
-func (d *Delivery) Status(activityID string) ActivityStatus { return d.track.status(activityID) }
+// Status returns the delivery counts of an activity (see
+// [ActivityStatus]): the store's durable counts when it has them, else
+// this process's own. If reading the store fails, the failure is logged
+// and this process's counts are returned; use [Delivery.StatusContext] to
+// see the error and bound the read with a context.
+func (d *Delivery) Status(activityID string) ActivityStatus {
+	ctx := context.Background()
+	s, err := d.StatusContext(ctx, activityID)
+	if err != nil {
+		d.log.WarnContext(ctx, "delivery: reading activity status; using this process's counts",
+			"activity_id", activityID, "error", err)
+		return d.track.status(activityID)
+	}
+	return s
+}
+
+// StatusContext is [Delivery.Status] with a context, returning the error
+// of a failed store read instead of falling back. With a store that does
+// not implement [store.ActivityCounter] it returns this process's counts
+// and never fails.
+func (d *Delivery) StatusContext(ctx context.Context, activityID string) (ActivityStatus, error) {
+	local := d.track.status(activityID)
+	c, ok := d.store.(store.ActivityCounter)
+	if !ok {
+		return local, nil
+	}
+	// The expansion job is read first: it completes only after it has
+	// enqueued every follower's job, so if it is seen gone, the jobs it
+	// added are in the counts read next.
+	fan, err := c.ActivityCounts(ctx, fanoutID(activityID))
+	if err != nil {
+		return ActivityStatus{}, fmt.Errorf("delivery: reading activity status: %w", err)
+	}
+	n, err := c.ActivityCounts(ctx, activityID)
+	if err != nil {
+		return ActivityStatus{}, fmt.Errorf("delivery: reading activity status: %w", err)
+	}
+	return durableStatus(activityID, n, fan, local), nil
+}
+
+// durableStatus builds the status from the store's counts of the activity
+// (n) and of its expansion job (fan), taking Gone from this process's.
+func durableStatus(activityID string, n, fan store.ActivityCounts, local ActivityStatus) ActivityStatus {
+	s := ActivityStatus{
+		ActivityID: activityID,
+		Enqueued:   int(n.Total()),
+		Delivered:  int(n.Delivered),
+		Pending:    int(n.Queued()),
+		Failing:    int(n.Failing),
+		Dead:       int(n.Dead),
+		Gone:       min(local.Gone, int(n.Dead)),
+		Expanding:  fan.Queued() > 0,
+	}
+	s.Known = s.Enqueued > 0 || s.Expanding
+	return s
+}
 
 // HostStatus is the circuit-breaker state of a host and its queue.
 type HostStatus struct {

@@ -40,3 +40,28 @@ func TestTrackerForgetsOldest(t *testing.T) {
 	}
 	assert.Len(t, tr.m, maxTracked)
 }
+
+func TestDurableStatus(t *testing.T) {
+	id := "https://a.example/1"
+	tests := []struct {
+		name      string
+		n, fan    store.ActivityCounts
+		localGone int
+		want      ActivityStatus
+	}{
+		{"unknown", store.ActivityCounts{}, store.ActivityCounts{}, 0, ActivityStatus{ActivityID: id}},
+		{"expanding before any job", store.ActivityCounts{}, store.ActivityCounts{Failing: 1}, 0,
+			ActivityStatus{ActivityID: id, Known: true, Expanding: true}},
+		{"expansion done", store.ActivityCounts{Delivered: 2}, store.ActivityCounts{Delivered: 1}, 0,
+			ActivityStatus{ActivityID: id, Known: true, Enqueued: 2, Delivered: 2}},
+		{"mixed, gone capped at dead", store.ActivityCounts{Delivered: 1, Pending: 2, Failing: 3, Dead: 1},
+			store.ActivityCounts{}, 4,
+			ActivityStatus{ActivityID: id, Known: true, Enqueued: 7, Delivered: 1, Pending: 5, Failing: 3, Dead: 1, Gone: 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := durableStatus(id, tt.n, tt.fan, ActivityStatus{Gone: tt.localGone})
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
