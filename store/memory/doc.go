@@ -7,8 +7,8 @@
 //	defer s.Close()
 //	added, err := s.AddToCollection(ctx, outboxIRI, noteIRI)
 //
-// A [*Store] satisfies [store.Store] and the optional [store.JobNotifier];
-// it does not offer [store.Transactor]. It passes the conformance suite
+// A [*Store] satisfies [store.Store] and the optional [store.JobNotifier]
+// and [store.ActivityCounter]; it does not offer [store.Transactor]. It passes the conformance suite
 // [github.com/starling-fed/starling/store/storetest], which its own tests run:
 //
 //	func TestConformance(t *testing.T) {
@@ -29,5 +29,8 @@
 // add nothing per job. Listing pages and counting followers walk the
 // relevant lists and are meant for modest sizes; FollowerInboxes copies
 // the distinct inboxes (string headers only) before yielding, so the
-// caller may write to the store while ranging.
+// caller may write to the store while ranging. Activity counts are a few
+// integers per activity, updated with each job's state, so reading them
+// costs the same however many jobs the activity has; a delivered tally
+// stays until PurgeActivityCounts drops it.
 package memory

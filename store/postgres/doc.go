@@ -13,9 +13,10 @@
 //	}
 //	defer s.Close()
 //
-// *Store implements [store.Store] and the optional [store.Transactor] and
+// *Store implements [store.Store] and the optional [store.Transactor],
 // [store.JobNotifier] (LISTEN/NOTIFY, so an enqueue in one instance wakes
-// workers in all). It passes the conformance suite in package storetest.
+// workers in all) and [store.ActivityCounter] (counts every instance
+// shares). It passes the conformance suite in package storetest.
 //
 // # Config defaults
 //
@@ -64,4 +65,10 @@
 // in the same round trip). Should a cleanup be lost, say to a dropped
 // connection, a later Claim that finds the queue short sweeps up payloads
 // no job refers to.
+//
+// An activity's delivered tally (table activity_counts, migration 2) is
+// raised by the statement that deletes the completed job, so it commits
+// with it, relaxed like it; the jobs of one activity completed at once
+// take turns on that one row for the moment of the update. Tallies stay
+// until PurgeActivityCounts deletes them.
 package postgres

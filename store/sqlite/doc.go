@@ -11,8 +11,9 @@
 //	}
 //	defer s.Close()
 //
-// *Store implements [store.Store] and the optional [store.Transactor] and
-// [store.JobNotifier] (notifications stay within the process). It passes
+// *Store implements [store.Store] and the optional [store.Transactor],
+// [store.JobNotifier] (notifications stay within the process) and
+// [store.ActivityCounter]. It passes
 // the conformance suite in package storetest.
 //
 // # Config defaults
@@ -61,4 +62,9 @@
 // partial index on their due time, so a large backlog of jobs waiting for
 // a later retry costs nothing, and leases them in the same statement
 // (UPDATE … RETURNING).
+//
+// Activity counts read the activity's queued and dead jobs through the
+// (payload, inbox) index and a delivered tally per activity (table
+// activity_counts, migration 2), raised in each Complete's transaction
+// and kept until PurgeActivityCounts deletes it.
 package sqlite
