@@ -53,9 +53,12 @@ func (s *Store) GetOrCreateKey(ctx context.Context, actorIRI, algorithm string, 
 	if err := sqlutil.ValidateKeyPair(created); err != nil {
 		return store.KeyPair{}, err
 	}
+	// ON CONFLICT without a target: racing callers may collide on the
+	// current-key index or, when their create funcs chose the same key id,
+	// on the primary key. Either way the winner's row is read back below.
 	tag, err := s.q().Exec(ctx, `INSERT INTO actor_keys (`+keyColumns+`, current)
 		VALUES ($1, $2, $3, $4, $5, $6, NULL, true)
-		ON CONFLICT (owner, algorithm) WHERE current DO NOTHING`,
+		ON CONFLICT DO NOTHING`,
 		created.KeyID, created.Owner, created.Algorithm, created.PrivateKeyPEM, created.PublicKeyPEM, ts(created.Created))
 	if err != nil {
 		return store.KeyPair{}, wrapErr("get or create key", err)
@@ -63,7 +66,13 @@ func (s *Store) GetOrCreateKey(ctx context.Context, actorIRI, algorithm string, 
 	if tag.RowsAffected() == 1 {
 		return created, nil
 	}
-	return s.CurrentKey(ctx, actorIRI, algorithm)
+	k, err = s.CurrentKey(ctx, actorIRI, algorithm)
+	if errors.Is(err, store.ErrNotFound) {
+		// Nothing current for this actor, so the insert collided with a
+		// key id another actor holds.
+		return store.KeyPair{}, fmt.Errorf("%w: key id %q is in use", store.ErrConflict, created.KeyID)
+	}
+	return k, err
 }
 
 // CurrentKey implements [store.Keys].
