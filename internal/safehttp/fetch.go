@@ -111,6 +111,11 @@ func Fetch(ctx context.Context, hc *http.Client, rawURL string, opts FetchOption
 		}
 		body, err := ReadAll(resp.Body, opts.MaxBodyBytes)
 		_ = resp.Body.Close()
+		if cerr := ctx.Err(); cerr != nil {
+			// Cancelled mid-body: the transport may have ended the body
+			// with a clean EOF, so what was read is a fragment. Say why.
+			err = cerr
+		}
 		if err != nil {
 			return nil, current, &FetchError{URL: current, Status: resp.StatusCode, Err: err}
 		}

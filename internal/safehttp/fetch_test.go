@@ -1,6 +1,7 @@
 package safehttp
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -199,6 +200,41 @@ func TestWithoutRedirectsKeepsOriginal(t *testing.T) {
 	c := WithoutRedirects(orig)
 	assert.Nil(t, orig.CheckRedirect, "the caller's client is not changed")
 	assert.ErrorIs(t, c.CheckRedirect(nil, nil), http.ErrUseLastResponse)
+}
+
+// cancelOnRead is a body that cancels its request's context while being
+// read and then ends cleanly, as a transport may when a caller gives up
+// mid-body.
+type cancelOnRead struct {
+	cancel context.CancelFunc
+	r      io.Reader
+}
+
+func (b *cancelOnRead) Read(p []byte) (int, error) {
+	b.cancel()
+	return b.r.Read(p)
+}
+
+func (b *cancelOnRead) Close() error { return nil }
+
+// A body cut short by the caller's cancellation is reported as the
+// cancellation, never handed back as if it were the whole document.
+func TestFetchCancelledMidBody(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		return &http.Response{
+			StatusCode: http.StatusOK,
+			Header:     http.Header{"Content-Type": {"application/json"}},
+			Body:       &cancelOnRead{cancel: cancel, r: strings.NewReader(`{"subject":`)},
+			Request:    r,
+		}, nil
+	})}
+	body, _, err := Fetch(ctx, hc, "https://example.com/doc", FetchOptions{})
+	require.ErrorIs(t, err, context.Canceled)
+	var fe *FetchError
+	require.ErrorAs(t, err, &fe)
+	assert.Nil(t, body)
 }
 
 type roundTripFunc func(*http.Request) (*http.Response, error)
