@@ -18,7 +18,9 @@ import (
 var _ store.Queue = (*Store)(nil)
 
 // Enqueue implements [store.Queue]: the payload row, then every job in one
-// INSERT … SELECT FROM unnest, in one transaction.
+// INSERT … SELECT FROM unnest, then the activity's tally, in one
+// transaction. That order of locks (payload, jobs, tally) is the one
+// Complete follows too (job, tally).
 func (s *Store) Enqueue(ctx context.Context, b store.Batch) (int, error) {
 	inboxes, hosts, err := sqlutil.ValidateBatch(b)
 	if err != nil {
@@ -37,9 +39,6 @@ func (s *Store) Enqueue(ctx context.Context, b store.Batch) (int, error) {
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, touchActivityCountsSQL, b.ActivityID, b.Now); err != nil {
-			return wrapErr("enqueue", err)
-		}
 		tag, err := tx.Exec(ctx, `INSERT INTO jobs
 			(payload_id, inbox, host, sender, ordering_key, state, next_attempt, due, created)
 			SELECT $1, t.inbox, t.host, $4, $5, 'pending', $6, $6, $7
@@ -51,6 +50,13 @@ func (s *Store) Enqueue(ctx context.Context, b store.Batch) (int, error) {
 			return wrapErr("enqueue", err)
 		}
 		added = tag.RowsAffected()
+		// The tally row is locked last. A Complete locks its job row,
+		// then the tally; the insert above waits for a job row being
+		// deleted by such a Complete, so taking the tally first would
+		// close a cycle and deadlock.
+		if _, err := tx.Exec(ctx, touchActivityCountsSQL, b.ActivityID, b.Now); err != nil {
+			return wrapErr("enqueue", err)
+		}
 		if added > 0 {
 			if _, err := tx.Exec(ctx, notifySQL, s.notifyChannel()); err != nil {
 				return wrapErr("enqueue", err)
