@@ -21,6 +21,12 @@ import (
 	"github.com/starling-fed/starling/store/memory"
 )
 
+// testTimeout is the attempt timeout of newEnv: generous, since a
+// loopback attempt cut short on a loaded machine would wait for a
+// fake-clock retry that never comes, yet short enough that twice it (a
+// probe's hold) stays under a minute.
+const testTimeout = 20 * time.Second
+
 const (
 	testSender = "https://local.example/users/alice"
 	testKeyID  = testSender + "#main-key"
@@ -87,7 +93,7 @@ func newEnv(t *testing.T, mod func(*delivery.Config)) *env {
 		InsecureAllowPrivateAddresses: true,
 		Clock:                         e.clock.Now,
 		PollInterval:                  5 * time.Millisecond,
-		Timeout:                       5 * time.Second,
+		Timeout:                       testTimeout,
 		Jitter:                        -1,
 		OnGone: func(_ context.Context, inbox, _ string) {
 			e.gone <- inbox
@@ -141,13 +147,15 @@ func waitFor(t testing.TB, d *delivery.Delivery, what string, cond func() bool) 
 	}
 }
 
-// settle waits until no job is leased and no pending job is due at the
-// clock's time, twice in a row: the workers have done all they can for now.
+// settle waits until no job is leased, no pending job is due at the
+// clock's time and the Delivery holds no job, three times in a row: the
+// workers have done all they can for now, including what they record
+// after a job's lease ended (breaker state, counts, OnGone).
 func (e *env) settle() {
 	e.t.Helper()
 	calm := 0
 	waitFor(e.t, e.d, "queue to settle", func() bool {
-		if e.anyDue() {
+		if e.anyDue() || e.d.Held() > 0 {
 			calm = 0
 			return false
 		}
