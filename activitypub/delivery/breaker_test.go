@@ -58,7 +58,8 @@ func TestBreakerHostDownThenBack(t *testing.T) {
 	waitFor(t, e.d, "probe", func() bool { return p.count() >= 4 })
 	e.settle()
 	// Jobs that found the probe under way wait at most twice Timeout.
-	e.clock.Advance(10 * time.Second)
+	probeHold := 2 * testTimeout
+	e.clock.Advance(probeHold)
 	waitFor(t, e.d, "all delivered", func() bool {
 		c, err := e.store.CountJobs(ctx, "")
 		require.NoError(t, err)
@@ -68,7 +69,7 @@ func TestBreakerHostDownThenBack(t *testing.T) {
 	hs, err = e.d.HostStatus(ctx, p.host())
 	require.NoError(t, err)
 	assert.Equal(t, delivery.BreakerClosed, hs.State)
-	assert.Equal(t, e.clock.Now().Add(-10*time.Second), hs.LastSuccess, "the probe's success")
+	assert.Equal(t, e.clock.Now().Add(-probeHold), hs.LastSuccess, "the probe's success")
 }
 
 func TestBreakerProbeFailsReopens(t *testing.T) {
