@@ -91,7 +91,9 @@ type Config struct {
 
 	// Lease is how long a claimed job is reserved for this process; a
 	// process that dies leaves its jobs to others once their leases end.
-	// It must exceed Timeout comfortably. If zero, DefaultLease.
+	// It must exceed Timeout comfortably. A job that waited for a free
+	// worker until less than Timeout of its lease is left is handed back
+	// and claimed afresh rather than sent. If zero, DefaultLease.
 	Lease time.Duration
 
 	// Timeout bounds one attempt: connecting, sending, waiting for the

@@ -110,6 +110,15 @@ func (d *Delivery) run(j store.Job, counted bool) {
 		return
 	}
 	now := d.cfg.Clock()
+	if !j.LeaseUntil.IsZero() && j.LeaseUntil.Sub(now) < d.cfg.Timeout {
+		// The job waited in its host's line until its lease could end
+		// mid-attempt, when another worker may claim and send it too:
+		// hand it back to be claimed afresh.
+		d.log.DebugContext(ctx, "delivery: lease too short to start, job released", "job", j.ID,
+			"inbox", j.Inbox, "lease_until", j.LeaseUntil)
+		d.release(j)
+		return
+	}
 	adm, until, err := d.br.admit(ctx, j.Host, now)
 	if err != nil {
 		d.log.ErrorContext(ctx, "delivery: reading host state", "host", j.Host, "error", err)

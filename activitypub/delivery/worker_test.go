@@ -291,3 +291,43 @@ func TestRetriesExhausted(t *testing.T) {
 	err := e.d.Requeue(context.Background(), 12345)
 	assert.ErrorIs(t, err, store.ErrNotFound)
 }
+
+// TestLeaseTooShortToStart holds a job in its host's line until less of
+// its lease is left than an attempt may take: it must be claimed afresh
+// rather than sent under a lease that could end mid-attempt.
+func TestLeaseTooShortToStart(t *testing.T) {
+	const lease = 10 * time.Minute
+	var e *env
+	entered := make(chan struct{}, 1)
+	release := make(chan struct{})
+	var mu = make(chan struct{}, 1)
+	var left []time.Duration
+	p := newPeer(t, func(n int, _ http.ResponseWriter, r *http.Request) int {
+		if n == 1 {
+			entered <- struct{}{}
+			<-release
+			return http.StatusAccepted
+		}
+		for _, j := range e.jobs() {
+			if j.State == store.JobLeased && j.Inbox == "http://"+r.Host+r.URL.Path {
+				mu <- struct{}{}
+				left = append(left, j.LeaseUntil.Sub(e.clock.Now()))
+				<-mu
+			}
+		}
+		return http.StatusAccepted
+	})
+	e = newEnv(t, func(c *delivery.Config) {
+		c.Workers, c.PerHostLimit, c.Lease = 1, 1, lease
+	})
+	id := "https://local.example/a/lease"
+	e.publish(id, p.inbox("/a"), p.inbox("/b"))
+	<-entered
+	e.clock.Advance(lease - testTimeout/2)
+	close(release)
+	waitFor(t, e.d, "both deliveries", func() bool { return e.d.Status(id).Delivered == 2 })
+	mu <- struct{}{}
+	defer func() { <-mu }()
+	require.Len(t, left, 1)
+	assert.GreaterOrEqual(t, left[0], testTimeout, "sent with enough lease left for a whole attempt")
+}
