@@ -258,12 +258,13 @@ const maxAnswer = 64 << 10
 
 // attempt signs and posts j once.
 func (d *Delivery) attempt(ctx context.Context, j store.Job) error {
+	ctx, cancel := context.WithTimeout(ctx, d.cfg.Timeout)
+	defer cancel()
 	key, err := d.cfg.Keys(ctx, j.Sender)
 	if err != nil {
 		return &Error{Inbox: j.Inbox, Err: fmt.Errorf("signing key of %s: %w", j.Sender, err), local: true}
 	}
-	ctx, cancel := context.WithTimeout(context.WithValue(ctx, keyContext{}, key), d.cfg.Timeout)
-	defer cancel()
+	ctx = context.WithValue(ctx, keyContext{}, key)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, j.Inbox, bytes.NewReader(j.Activity))
 	if err != nil {
 		return &Error{Inbox: j.Inbox, Err: err, Permanent: true, Status: 0}

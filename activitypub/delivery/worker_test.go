@@ -331,3 +331,24 @@ func TestLeaseTooShortToStart(t *testing.T) {
 	require.Len(t, left, 1)
 	assert.GreaterOrEqual(t, left[0], testTimeout, "sent with enough lease left for a whole attempt")
 }
+
+// TestTimeoutBoundsKeyLookup: a key lookup that hangs is cut short by
+// Timeout like the request itself, so it cannot hold a job past its lease.
+func TestTimeoutBoundsKeyLookup(t *testing.T) {
+	p := newPeer(t, nil)
+	e := newEnv(t, func(c *delivery.Config) {
+		c.Timeout = 50 * time.Millisecond
+		c.Schedule = []time.Duration{time.Minute}
+		c.Keys = func(ctx context.Context, _ string) (httpsig.SigningKey, error) {
+			<-ctx.Done()
+			return httpsig.SigningKey{}, ctx.Err()
+		}
+	})
+	id := "https://local.example/a/keys"
+	e.publish(id, p.inbox("/inbox"))
+	waitFor(t, e.d, "the attempt to fail", func() bool { return e.d.Status(id).Failing == 1 })
+	jobs := e.jobs()
+	require.Len(t, jobs, 1)
+	assert.Contains(t, jobs[0].LastError, "deadline exceeded")
+	assert.Zero(t, p.count())
+}
