@@ -2,8 +2,11 @@ package delivery_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
+	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -64,4 +67,43 @@ func TestShutdownReleasesInFlight(t *testing.T) {
 	assert.Equal(t, store.JobPending, j.State, "released, not lost")
 	assert.Equal(t, clock.Now(), j.NextAttempt, "due at once for another worker")
 	assert.ErrorIs(t, d.Start(context.Background()), delivery.ErrStarted)
+}
+
+// TestShutdownLeavesNoGoroutine: after Shutdown, none of the Delivery's
+// goroutines (dispatcher, workers, expansions) is left running.
+func TestShutdownLeavesNoGoroutine(t *testing.T) {
+	p := newPeer(t, nil)
+	st := newEnvStore()
+	d, err := delivery.New(delivery.Config{Store: st, Keys: staticKeys(testKey(t)), InsecureAllowPrivateAddresses: true,
+		PollInterval: 5 * time.Millisecond, Workers: 2, PerHostLimit: 1})
+	require.NoError(t, err)
+	require.NoError(t, d.Start(context.Background()))
+	var inboxes []string
+	for i := range 20 {
+		inboxes = append(inboxes, p.inbox(fmt.Sprintf("/u%d/inbox", i)))
+	}
+	_, err = d.Publish(context.Background(), delivery.Message{ActivityID: "https://local.example/a/leak",
+		Activity: activity("https://local.example/a/leak"), Sender: testSender, Inboxes: inboxes})
+	require.NoError(t, err)
+	waitFor(t, d, "some deliveries", func() bool { return p.count() >= 3 })
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	require.NoError(t, d.Shutdown(ctx))
+	// A worker may still be returning from its last function call; the
+	// bound only limits how long a failure takes to show.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		buf := make([]byte, 1<<20)
+		stacks := string(buf[:runtime.Stack(buf, true)])
+		if !strings.Contains(stacks, "activitypub/delivery.(*Delivery)") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("goroutines left after Shutdown:\n%s", stacks)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	c, err := st.CountJobs(context.Background(), "")
+	require.NoError(t, err)
+	assert.Zero(t, c.Leased, "every job claimed was finished or handed back")
 }
