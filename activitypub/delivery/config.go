@@ -110,7 +110,8 @@ type Config struct {
 	Schedule []time.Duration
 
 	// Jitter is the fraction by which each delay is randomly lengthened
-	// or shortened. If zero, DefaultJitter (±20 %); if negative, none.
+	// or shortened. If zero, DefaultJitter (±20 %); if negative, none;
+	// above 1 (which could make a delay negative) is refused.
 	Jitter float64
 
 	// MaxRetryAfter caps the wait a peer may ask for with Retry-After. If

@@ -83,7 +83,9 @@
 // to two workers whose leases overlap, whichever process they run in, so
 // any number of processes on one PostgreSQL store share the queue. A
 // process that dies leaves its jobs to the others when their leases end;
-// [Delivery.Shutdown] hands back the jobs it holds at once. Each process
+// [Delivery.Shutdown] hands back at once the jobs it claimed but has not
+// started, and waits for the attempts in flight (or, when its context
+// ends, cancels them and hands their jobs back too). Each process
 // runs at most [Config.Workers] deliveries, and at most
 // [Config.PerHostLimit] to one host; connections are reused per host
 // (HTTP/1.1 keep-alive and HTTP/2). Stores that implement
