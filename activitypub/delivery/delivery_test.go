@@ -107,3 +107,41 @@ func TestShutdownLeavesNoGoroutine(t *testing.T) {
 	require.NoError(t, err)
 	assert.Zero(t, c.Leased, "every job claimed was finished or handed back")
 }
+
+// roundTripFunc adapts a function to http.RoundTripper.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestShutdownKeepsAcceptedDelivery: an inbox that accepted the activity
+// just as Shutdown gave up waiting has it; the job is completed, not
+// handed back to be sent again.
+func TestShutdownKeepsAcceptedDelivery(t *testing.T) {
+	entered := make(chan struct{}, 1)
+	rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		if r.Body != nil {
+			_, _ = io.Copy(io.Discard, r.Body)
+			_ = r.Body.Close()
+		}
+		entered <- struct{}{}
+		<-r.Context().Done() // the answer arrives as the attempt is cancelled
+		return &http.Response{StatusCode: http.StatusAccepted, Body: http.NoBody, Header: http.Header{},
+			Request: r, ProtoMajor: 1, ProtoMinor: 1}, nil
+	})
+	st := newEnvStore()
+	d, err := delivery.New(delivery.Config{Store: st, Keys: staticKeys(testKey(t)), Transport: rt,
+		Clock: newClock().Now, PollInterval: 5 * time.Millisecond, PreferCavage: true})
+	require.NoError(t, err)
+	require.NoError(t, d.Start(context.Background()))
+	id := "https://local.example/a/accepted"
+	_, err = d.Publish(context.Background(), delivery.Message{ActivityID: id, Activity: activity(id),
+		Sender: testSender, Inboxes: []string{"https://remote.example/inbox"}})
+	require.NoError(t, err)
+	<-entered
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	assert.ErrorIs(t, d.Shutdown(ctx), context.Canceled)
+	_, err = st.Job(context.Background(), 1)
+	assert.ErrorIs(t, err, store.ErrNotFound, "completed, not handed back for a second delivery")
+	assert.Equal(t, 1, d.Status(id).Delivered)
+}

@@ -144,6 +144,14 @@ func (d *Delivery) run(j store.Job, counted bool) {
 	derr := d.attempt(ctx, j)
 	took := time.Since(start)
 	if ctx.Err() != nil {
+		if derr == nil {
+			// Accepted just as a hard shutdown began: the inbox has
+			// it, so record that rather than send it again.
+			if d.end(ctx, j, "complete", func(ctx context.Context) error { return d.store.Complete(ctx, j) }) {
+				d.track.delivered(j)
+			}
+			return
+		}
 		// Shutting down hard: hand the job back untouched.
 		d.release(j)
 		return
