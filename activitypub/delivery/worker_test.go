@@ -352,3 +352,48 @@ func TestTimeoutBoundsKeyLookup(t *testing.T) {
 	assert.Contains(t, jobs[0].LastError, "deadline exceeded")
 	assert.Zero(t, p.count())
 }
+
+// TestPoolLimits: no more than Workers deliveries are in flight, and no
+// more than PerHostLimit to one host, however many jobs are due.
+func TestPoolLimits(t *testing.T) {
+	const workers, perHost, perPeer = 3, 2, 8
+	tokens := make(chan struct{})
+	var mu = make(chan struct{}, 1)
+	inFlight := map[string]int{}
+	maxHost := map[string]int{}
+	total, maxTotal := 0, 0
+	handler := func(_ int, _ http.ResponseWriter, r *http.Request) int {
+		mu <- struct{}{}
+		inFlight[r.Host]++
+		total++
+		maxHost[r.Host] = max(maxHost[r.Host], inFlight[r.Host])
+		maxTotal = max(maxTotal, total)
+		<-mu
+		<-tokens // held until the test lets one through
+		mu <- struct{}{}
+		inFlight[r.Host]--
+		total--
+		<-mu
+		return http.StatusAccepted
+	}
+	peers := []*peer{newPeer(t, handler), newPeer(t, handler)}
+	e := newEnv(t, func(c *delivery.Config) { c.Workers, c.PerHostLimit, c.PreferCavage = workers, perHost, true })
+	var inboxes []string
+	for _, p := range peers {
+		for i := range perPeer {
+			inboxes = append(inboxes, p.inbox(fmt.Sprintf("/u%d/inbox", i)))
+		}
+	}
+	id := "https://local.example/a/limits"
+	e.publish(id, inboxes...)
+	for range len(inboxes) {
+		tokens <- struct{}{}
+	}
+	waitFor(t, e.d, "every delivery", func() bool { return e.d.Status(id).Delivered == len(inboxes) })
+	mu <- struct{}{}
+	defer func() { <-mu }()
+	assert.LessOrEqual(t, maxTotal, workers)
+	for h, n := range maxHost {
+		assert.LessOrEqual(t, n, perHost, "host %s", h)
+	}
+}
