@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"hash/fnv"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -48,13 +49,23 @@ func (s *Store) jobsChanged(ctx context.Context) {
 // NotifyJobs returns; if the connection is lost it is re-established,
 // and the channel gets a value then, since notifications may have been
 // missed meanwhile.
+//
+// Close stops every listener and closes its channel: a listener holds a
+// pool connection, which closing the pool would otherwise wait for. After
+// Close the channel comes back closed.
 func (s *Store) NotifyJobs(ctx context.Context) <-chan struct{} {
 	ch := make(chan struct{}, 1)
+	ctx, done, ok := s.listeners.add(ctx)
+	if !ok {
+		close(ch)
+		return ch
+	}
 	conn, err := s.listen(ctx)
 	if err != nil && ctx.Err() == nil {
 		s.log.WarnContext(ctx, "listening for jobs", "error", err)
 	}
 	go func() {
+		defer done()
 		defer close(ch)
 		signal := func() {
 			select {
@@ -108,4 +119,52 @@ func dropConn(conn *pgxpool.Conn) {
 	defer cancel()
 	_ = conn.Conn().Close(ctx)
 	conn.Release()
+}
+
+// listenerSet lets Close stop the NotifyJobs goroutines and wait for them
+// to give back their connections.
+type listenerSet struct {
+	mu      sync.Mutex
+	stopped bool
+	cancels map[int]context.CancelFunc
+	next    int
+	wg      sync.WaitGroup
+}
+
+func newListenerSet() *listenerSet {
+	return &listenerSet{cancels: make(map[int]context.CancelFunc)}
+}
+
+// add registers a listener, returning its context (cancelled by stop), the
+// function it calls when it has finished, and false after stop.
+func (l *listenerSet) add(ctx context.Context) (context.Context, func(), bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.stopped {
+		return ctx, func() {}, false
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	id := l.next
+	l.next++
+	l.cancels[id] = cancel
+	l.wg.Add(1)
+	return ctx, func() {
+		cancel()
+		l.mu.Lock()
+		delete(l.cancels, id)
+		l.mu.Unlock()
+		l.wg.Done()
+	}, true
+}
+
+// stop cancels every listener and waits until each has dropped its
+// connection.
+func (l *listenerSet) stop() {
+	l.mu.Lock()
+	l.stopped = true
+	for _, cancel := range l.cancels {
+		cancel()
+	}
+	l.mu.Unlock()
+	l.wg.Wait()
 }

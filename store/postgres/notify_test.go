@@ -32,3 +32,26 @@ func TestNotifyJobsAcrossInstances(t *testing.T) {
 	// The listening connection was not handed back to the pool.
 	require.Eventually(t, func() bool { return a.Pool().Stat().AcquiredConns() == 0 }, 5*time.Second, 10*time.Millisecond)
 }
+
+// Close does not wait for listeners' contexts: it stops them, and their
+// channels close. (A listener holds a pool connection, and closing the
+// pool waits for every connection to come back.)
+func TestCloseStopsListeners(t *testing.T) {
+	s := openTest(t, postgres.Config{})
+	chans := []<-chan struct{}{s.NotifyJobs(context.Background()), s.NotifyJobs(context.Background())}
+	closed := make(chan error, 1)
+	go func() { closed <- s.Close() }()
+	select {
+	case err := <-closed:
+		require.NoError(t, err)
+	case <-time.After(20 * time.Second):
+		t.Fatal("Close is waiting for the listeners")
+	}
+	for _, ch := range chans {
+		for range ch {
+		}
+	}
+	// A listener asked for after Close gets a closed channel.
+	for range s.NotifyJobs(context.Background()) {
+	}
+}

@@ -42,6 +42,8 @@ type Store struct {
 	tx pgx.Tx
 	// sweep remembers when orphaned payloads were last swept.
 	sweep *sweepState
+	// listeners tracks NotifyJobs goroutines, which Close stops.
+	listeners *listenerSet
 }
 
 // ErrBadSchema is returned by Open when Config.Schema is not a plain
@@ -72,7 +74,7 @@ func Open(ctx context.Context, connURL string, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: connect: %w", err)
 	}
-	s := &Store{pool: pool, schema: cfg.Schema, log: cfg.Logger, sweep: new(sweepState)}
+	s := &Store{pool: pool, schema: cfg.Schema, log: cfg.Logger, sweep: new(sweepState), listeners: newListenerSet()}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -99,11 +101,13 @@ func validIdent(name string) bool {
 	return true
 }
 
-// Close closes every connection of the pool, waiting for those in use.
+// Close stops the NotifyJobs listeners (closing their channels) and closes
+// every connection of the pool, waiting for those in use by other calls.
 // Calls after the first do nothing; so does Close on the Store given to an
 // InTx callback.
 func (s *Store) Close() error {
 	if s.tx == nil {
+		s.listeners.stop()
 		s.pool.Close()
 	}
 	return nil
