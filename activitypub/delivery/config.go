@@ -96,8 +96,10 @@ type Config struct {
 	// and claimed afresh rather than sent. If zero, DefaultLease.
 	Lease time.Duration
 
-	// Timeout bounds one attempt: connecting, sending, waiting for the
-	// headers and reading the answer. If zero, DefaultTimeout.
+	// Timeout bounds one attempt: finding the signing key, connecting,
+	// sending (twice when a peer refuses the first signature), waiting
+	// for the headers and reading the answer. It must be shorter than
+	// Lease. If zero, DefaultTimeout.
 	Timeout time.Duration
 
 	// PollInterval is how often the queue is polled when nothing signals
