@@ -16,7 +16,16 @@ import (
 // Re-enqueueing an activity to inboxes whose jobs workers are completing
 // at that moment must never deadlock: Enqueue and Complete both touch the
 // job rows and the activity's tally row, and must take them in one order.
+//
+// Inside InTx the payload cleanup runs in the Complete's transaction too,
+// after the tally, so it must not wait for an Enqueue holding the payload.
 func TestEnqueueWhileCompletingDoesNotDeadlock(t *testing.T) {
+	for _, inTx := range []bool{false, true} {
+		t.Run(fmt.Sprintf("inTx=%v", inTx), func(t *testing.T) { enqueueWhileCompleting(t, inTx) })
+	}
+}
+
+func enqueueWhileCompleting(t *testing.T, inTx bool) {
 	s := openTest(t, postgres.Config{MaxConns: 8})
 	ctx := context.Background()
 	const activity = "https://local.example/activities/redo"
@@ -50,7 +59,13 @@ func TestEnqueueWhileCompletingDoesNotDeadlock(t *testing.T) {
 					return
 				}
 				for _, j := range jobs {
-					if err := s.Complete(ctx, j); err != nil {
+					complete := s.Complete
+					if inTx {
+						complete = func(ctx context.Context, j store.Job) error {
+							return s.InTx(ctx, func(ctx context.Context, tx store.Store) error { return tx.Complete(ctx, j) })
+						}
+					}
+					if err := complete(ctx, j); err != nil {
 						errs <- err
 						return
 					}

@@ -216,10 +216,17 @@ const completeSQL = `WITH done AS (
 // It runs after the job's deletion has committed, in a transaction of its
 // own: of two jobs of one activity completed at once, the later cleanup
 // starts after both deletions committed and sees neither job, so the
-// payload is freed. A concurrent Enqueue reusing the payload makes it fail
-// on the foreign key instead, which keeps the payload, as it should.
-const freePayloadSQL = `DELETE FROM queue_payloads p WHERE p.activity_id = $1
-	AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.payload_id = p.id)`
+// payload is freed. A payload row locked by someone else is passed over
+// (SKIP LOCKED), not waited for: the locker is an Enqueue reusing it,
+// which must keep it, or another cleanup freeing it. Waiting would also
+// deadlock a Complete inside InTx, which holds its job and the activity's
+// tally, against an Enqueue holding the payload and waiting for either.
+// Should an Enqueue reuse the payload after all, the deletion fails on the
+// foreign key, which keeps the payload, as it should.
+const freePayloadSQL = `DELETE FROM queue_payloads WHERE id IN (
+	SELECT p.id FROM queue_payloads p WHERE p.activity_id = $1
+	AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.payload_id = p.id)
+	FOR UPDATE SKIP LOCKED)`
 
 // Complete implements [store.Queue]. The job's deletion and the payload
 // cleanup go to the server in one round trip, each in its own relaxed
