@@ -386,6 +386,13 @@ func TestPoolLimits(t *testing.T) {
 	}
 	id := "https://local.example/a/limits"
 	e.publish(id, inboxes...)
+	// All sixteen jobs are due at once, so the pool fills up before any
+	// request is let through: then the limits are what holds it back.
+	waitFor(t, e.d, "a full pool", func() bool {
+		mu <- struct{}{}
+		defer func() { <-mu }()
+		return total == workers
+	})
 	for range len(inboxes) {
 		tokens <- struct{}{}
 	}
