@@ -15,7 +15,10 @@ var _ store.RemoteActors = (*Store)(nil)
 
 // PutRemoteActor implements [store.RemoteActors]. A key id taken by another
 // actor, even one cached concurrently, violates the key table's primary key
-// and rolls everything back with ErrConflict.
+// and rolls everything back with ErrConflict. Keys are inserted in key id
+// order (their listing order is kept in ord), so two actors cached at once
+// with shared keys wait for one another in one direction only, and the
+// later gets ErrConflict rather than a deadlock.
 func (s *Store) PutRemoteActor(ctx context.Context, a store.RemoteActor) error {
 	if err := sqlutil.ValidateRemoteActor(a); err != nil {
 		return err
@@ -47,7 +50,8 @@ func (s *Store) PutRemoteActor(ctx context.Context, a store.RemoteActor) error {
 		}
 		if len(ids) > 0 {
 			if _, err := tx.Exec(ctx, `INSERT INTO remote_keys (key_id, owner, ord, pem)
-				SELECT k.id, $1, k.ord, k.pem FROM unnest($2::text[], $3::bytea[]) WITH ORDINALITY AS k(id, pem, ord)`,
+				SELECT k.id, $1, k.ord, k.pem FROM unnest($2::text[], $3::bytea[]) WITH ORDINALITY AS k(id, pem, ord)
+				ORDER BY k.id COLLATE "C"`,
 				a.IRI, ids, pems); err != nil {
 				return wrapErr("put remote actor", err)
 			}
