@@ -51,7 +51,9 @@
 // that is waiting (up to 64), runs each in its own SAVEPOINT of a single
 // transaction and commits once. A write that fails is rolled back to its
 // savepoint alone; each caller is answered after the commit, so a write
-// that returned nil is on disk. Several processes may open one file (the
+// that returned nil is committed, as durable as the sync level makes it
+// (see The database file: by default it survives a crash of the process,
+// not a power loss). Several processes may open one file (the
 // busy timeout arbitrates), but one process with one Store is the intended
 // shape; beyond one machine, use store/postgres.
 //

@@ -21,7 +21,9 @@ var errClosed = errors.New("sqlite: store is closed")
 // waiting (up to maxGroup), runs each inside its own SAVEPOINT of one
 // transaction, and commits once. A write whose function fails is rolled
 // back to its savepoint alone; the others are kept. Each caller gets its
-// own result after the commit, so an acknowledged write is durable.
+// own result after the commit, so an acknowledged write is committed
+// (with synchronous=NORMAL, it survives a crash of the process but may be
+// lost to a power failure).
 type groupWriter struct {
 	db    *sql.DB
 	cache *stmtCache
