@@ -64,7 +64,7 @@ func (s *Store) ActivityCounts(ctx context.Context, activityID string) (store.Ac
 // PurgeActivityCounts implements [store.ActivityCounter].
 func (s *Store) PurgeActivityCounts(ctx context.Context, before time.Time) (int64, error) {
 	var n int64
-	err := s.write(ctx, func(tx querier) error {
+	err := s.write(ctx, "purge activity counts", func(tx querier) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM activity_counts WHERE enqueued < ?
 			AND NOT EXISTS (SELECT 1 FROM queue_payloads p WHERE p.activity_id = activity_counts.activity_id)`,
 			before.UnixMicro())

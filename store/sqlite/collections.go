@@ -15,7 +15,7 @@ func (s *Store) AddToCollection(ctx context.Context, collectionIRI, itemIRI stri
 		return false, err
 	}
 	var added bool
-	err := s.write(ctx, func(tx querier) error {
+	err := s.write(ctx, "add to collection", func(tx querier) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO collection_items (collection, item) VALUES (?, ?)
 			ON CONFLICT (collection, item) DO NOTHING`, collectionIRI, itemIRI)
 		if err != nil {
@@ -34,7 +34,7 @@ func (s *Store) RemoveFromCollection(ctx context.Context, collectionIRI, itemIRI
 		return false, err
 	}
 	var removed bool
-	err := s.write(ctx, func(tx querier) error {
+	err := s.write(ctx, "remove from collection", func(tx querier) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM collection_items WHERE collection = ? AND item = ?`, collectionIRI, itemIRI)
 		if err != nil {
 			return wrapErr("remove from collection", err)

@@ -192,12 +192,13 @@ func (s *Store) reader() querier {
 
 // write runs fn in a write transaction (or in the surrounding InTx
 // transaction) and returns its error; fn's writes are kept only if it
-// returns nil. Outside InTx the work goes to the group-commit writer.
-func (s *Store) write(ctx context.Context, fn func(tx querier) error) error {
+// returns nil. Outside InTx the work goes to the group-commit writer, and
+// its own errors (cancellation, a closed store, a failed commit) name op.
+func (s *Store) write(ctx context.Context, op string, fn func(tx querier) error) error {
 	if s.tx != nil {
 		return fn(s.tx)
 	}
-	return s.writer.do(ctx, fn)
+	return s.writer.do(ctx, op, fn)
 }
 
 // InTx implements [store.Transactor]: fn's calls on tx form one unit of
@@ -210,7 +211,7 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context, tx store.
 		return fn(ctx, s)
 	}
 	notify := new(atomic.Bool)
-	err := s.writer.do(ctx, func(q querier) error {
+	err := s.writer.do(ctx, "transaction", func(q querier) error {
 		inner := *s
 		inner.tx = q
 		inner.txNotify = notify

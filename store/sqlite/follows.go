@@ -34,7 +34,7 @@ func (s *Store) PutFollow(ctx context.Context, f store.Follow) (bool, error) {
 		return false, err
 	}
 	var created bool
-	err := s.write(ctx, func(tx querier) error {
+	err := s.write(ctx, "put follow", func(tx querier) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO follows (follower, followee, activity_id, state, inbox, shared_inbox, created)
 			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (follower, followee) DO NOTHING`,
 			f.Follower, f.Followee, f.ActivityID, string(f.State), f.Inbox, f.SharedInbox, micros(f.Created))
@@ -90,7 +90,7 @@ func (s *Store) SetFollowState(ctx context.Context, follower, followee string, s
 	if !state.Valid() {
 		return fmt.Errorf("%w: follow state %q", store.ErrInvalid, state)
 	}
-	return s.write(ctx, func(tx querier) error {
+	return s.write(ctx, "set follow state", func(tx querier) error {
 		res, err := tx.ExecContext(ctx, `UPDATE follows SET state = ? WHERE follower = ? AND followee = ?`,
 			string(state), follower, followee)
 		if err != nil {
@@ -109,7 +109,7 @@ func (s *Store) DeleteFollow(ctx context.Context, follower, followee string) (bo
 		return false, err
 	}
 	var deleted bool
-	err := s.write(ctx, func(tx querier) error {
+	err := s.write(ctx, "delete follow", func(tx querier) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM follows WHERE follower = ? AND followee = ?`, follower, followee)
 		if err != nil {
 			return wrapErr("delete follow", err)

@@ -12,7 +12,7 @@ import (
 const maxGroup = 64
 
 // errClosed is returned by writes after Close.
-var errClosed = errors.New("sqlite: store is closed")
+var errClosed = errors.New("store is closed")
 
 // groupWriter owns the writer connection and commits writes in groups.
 //
@@ -36,6 +36,7 @@ type groupWriter struct {
 
 type writeReq struct {
 	ctx    context.Context
+	op     string
 	fn     func(querier) error
 	result chan writeResult
 }
@@ -53,23 +54,24 @@ func newGroupWriter(db *sql.DB, cache *stmtCache) *groupWriter {
 }
 
 // do runs fn in the writer's next transaction and returns its error, or
-// the commit's. A panic in fn is re-raised in the caller.
-func (g *groupWriter) do(ctx context.Context, fn func(querier) error) error {
+// the commit's. A panic in fn is re-raised in the caller. Errors not fn's
+// name the backend and op.
+func (g *groupWriter) do(ctx context.Context, op string, fn func(querier) error) error {
 	if err := ctx.Err(); err != nil {
-		return err
+		return fmt.Errorf("sqlite: %s: %w", op, err)
 	}
-	r := &writeReq{ctx: ctx, fn: fn, result: make(chan writeResult, 1)}
+	r := &writeReq{ctx: ctx, op: op, fn: fn, result: make(chan writeResult, 1)}
 	g.mu.RLock()
 	if g.closed {
 		g.mu.RUnlock()
-		return errClosed
+		return fmt.Errorf("sqlite: %s: %w", op, errClosed)
 	}
 	select {
 	case g.reqs <- r:
 		g.mu.RUnlock()
 	case <-ctx.Done():
 		g.mu.RUnlock()
-		return ctx.Err()
+		return fmt.Errorf("sqlite: %s: %w", op, ctx.Err())
 	}
 	// Once queued, wait for the outcome even if ctx ends: the write may
 	// already be committed, and the caller must not be told otherwise.
@@ -127,7 +129,7 @@ func (g *groupWriter) run(batch []*writeReq) {
 	tx, err := g.db.BeginTx(ctx, nil)
 	if err != nil {
 		for i := range results {
-			results[i].err = fmt.Errorf("sqlite: begin: %w", err)
+			results[i].err = fmt.Errorf("sqlite: %s: begin: %w", batch[i].op, err)
 		}
 		answer()
 		return
@@ -137,12 +139,12 @@ func (g *groupWriter) run(batch []*writeReq) {
 	kept := 0
 	for i, r := range batch {
 		if err := r.ctx.Err(); err != nil {
-			results[i].err = err
+			results[i].err = fmt.Errorf("sqlite: %s: %w", r.op, err)
 			continue
 		}
 		if !single {
 			if _, err := q.ExecContext(ctx, "SAVEPOINT w"); err != nil {
-				results[i].err = fmt.Errorf("sqlite: savepoint: %w", err)
+				results[i].err = fmt.Errorf("sqlite: %s: savepoint: %w", r.op, err)
 				continue
 			}
 		}
@@ -156,7 +158,7 @@ func (g *groupWriter) run(batch []*writeReq) {
 				_ = tx.Rollback()
 				for j := range results {
 					if results[j].err == nil && !results[j].panicked {
-						results[j].err = fmt.Errorf("sqlite: rollback to savepoint: %w", err)
+						results[j].err = fmt.Errorf("sqlite: %s: rollback to savepoint: %w", batch[j].op, err)
 					}
 				}
 				answer()
@@ -169,7 +171,7 @@ func (g *groupWriter) run(batch []*writeReq) {
 			_ = tx.Rollback()
 			for j := range results {
 				if results[j].err == nil && !results[j].panicked {
-					results[j].err = fmt.Errorf("sqlite: release savepoint: %w", err)
+					results[j].err = fmt.Errorf("sqlite: %s: release savepoint: %w", batch[j].op, err)
 				}
 			}
 			answer()
@@ -184,7 +186,7 @@ func (g *groupWriter) run(batch []*writeReq) {
 	if err := tx.Commit(); err != nil {
 		for i := range results {
 			if results[i].err == nil && !results[i].panicked {
-				results[i].err = fmt.Errorf("sqlite: commit: %w", err)
+				results[i].err = fmt.Errorf("sqlite: %s: commit: %w", batch[i].op, err)
 			}
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -22,7 +23,7 @@ func TestGroupWriterRollsBackOnlyTheFailedWrite(t *testing.T) {
 	results := make([]error, 40)
 	for i := range results {
 		wg.Go(func() {
-			results[i] = s.write(ctx, func(tx querier) error {
+			results[i] = s.write(ctx, "test", func(tx querier) error {
 				if _, err := tx.ExecContext(ctx, `INSERT INTO t (n) VALUES (?)`, i); err != nil {
 					return err
 				}
@@ -50,10 +51,10 @@ func TestGroupWriterRollsBackOnlyTheFailedWrite(t *testing.T) {
 func TestGroupWriterPanicReachesCaller(t *testing.T) {
 	s := openTemp(t, Config{})
 	assert.PanicsWithValue(t, "boom", func() {
-		_ = s.write(context.Background(), func(querier) error { panic("boom") })
+		_ = s.write(context.Background(), "test", func(querier) error { panic("boom") })
 	})
 	// The writer goes on working.
-	require.NoError(t, s.write(context.Background(), func(tx querier) error {
+	require.NoError(t, s.write(context.Background(), "test", func(tx querier) error {
 		_, err := tx.ExecContext(context.Background(), `SELECT 1`)
 		return err
 	}))
@@ -63,11 +64,15 @@ func TestGroupWriterAfterCloseAndCancel(t *testing.T) {
 	s := openTemp(t, Config{})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	err := s.write(ctx, func(querier) error { t.Error("ran a cancelled write"); return nil })
+	err := s.write(ctx, "test", func(querier) error { t.Error("ran a cancelled write"); return nil })
 	assert.ErrorIs(t, err, context.Canceled)
+	assert.EqualError(t, err, "sqlite: test: context canceled", "names the backend and operation")
 
 	require.NoError(t, s.Close())
 	require.NoError(t, s.Close(), "Close twice")
-	err = s.write(context.Background(), func(querier) error { t.Error("ran a write after Close"); return nil })
+	err = s.write(context.Background(), "test", func(querier) error { t.Error("ran a write after Close"); return nil })
 	assert.ErrorIs(t, err, errClosed)
+	assert.EqualError(t, err, "sqlite: test: store is closed")
+	_, err = s.MarkSeen(context.Background(), "https://a.example/1", time.Unix(1, 0), time.Unix(2, 0))
+	assert.EqualError(t, err, "sqlite: mark seen: store is closed")
 }

@@ -37,7 +37,7 @@ func (s *Store) UpdateHostState(ctx context.Context, host string, update func(*s
 	if err != nil {
 		return err
 	}
-	return s.write(ctx, func(tx querier) error {
+	return s.write(ctx, "update host state", func(tx querier) error {
 		h := store.HostState{Host: host}
 		var b []byte
 		err := tx.QueryRowContext(ctx, `SELECT state FROM host_states WHERE host = ?`, host).Scan(&b)

@@ -66,7 +66,7 @@ func (s *Store) GetOrCreateKey(ctx context.Context, actorIRI, algorithm string, 
 		return store.KeyPair{}, err
 	}
 	var out store.KeyPair
-	err = s.write(ctx, func(tx querier) error {
+	err = s.write(ctx, "get or create key", func(tx querier) error {
 		existing, err := scanKey(tx.QueryRowContext(ctx, `SELECT `+keyColumns+` FROM actor_keys
 			WHERE owner = ? AND algorithm = ? AND current = 1`, actorIRI, algorithm))
 		if err == nil {
@@ -111,7 +111,7 @@ func (s *Store) RotateKey(ctx context.Context, actorIRI string, next store.KeyPa
 	if graceUntil.IsZero() {
 		return fmt.Errorf("%w: zero grace period end for the retired key", store.ErrInvalid)
 	}
-	return s.write(ctx, func(tx querier) error {
+	return s.write(ctx, "rotate key", func(tx querier) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM actor_keys WHERE key_id = ?`, next.KeyID).Scan(&n); err != nil {
 			return wrapErr("rotate key", err)

@@ -22,7 +22,7 @@ func (s *Store) PutObject(ctx context.Context, obj store.Object) error {
 	if err := store.ValidateDocument(obj.Document); err != nil {
 		return err
 	}
-	return s.write(ctx, func(tx querier) error {
+	return s.write(ctx, "put object", func(tx querier) error {
 		// The upsert skips tombstoned rows, so a late update cannot
 		// resurrect a deleted object.
 		res, err := tx.ExecContext(ctx, `INSERT INTO objects (iri, type, document, local, fetched, updated)
@@ -72,7 +72,7 @@ func (s *Store) DeleteObject(ctx context.Context, iri string, deleted time.Time)
 	if deleted.IsZero() {
 		return fmt.Errorf("%w: zero deletion time", store.ErrInvalid)
 	}
-	return s.write(ctx, func(tx querier) error {
+	return s.write(ctx, "delete object", func(tx querier) error {
 		var typ string
 		var was sql.NullInt64
 		err := tx.QueryRowContext(ctx, `SELECT type, deleted FROM objects WHERE iri = ?`, iri).Scan(&typ, &was)
@@ -97,7 +97,7 @@ func (s *Store) PurgeObject(ctx context.Context, iri string) error {
 	if err := store.ValidateIRI(iri); err != nil {
 		return err
 	}
-	return s.write(ctx, func(tx querier) error {
+	return s.write(ctx, "purge object", func(tx querier) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM objects WHERE iri = ?`, iri); err != nil {
 			return wrapErr("purge object", err)
 		}

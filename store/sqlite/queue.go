@@ -38,7 +38,7 @@ func (s *Store) Enqueue(ctx context.Context, b store.Batch) (int, error) {
 		first = b.NotBefore
 	}
 	added := 0
-	err = s.write(ctx, func(tx querier) error {
+	err = s.write(ctx, "enqueue", func(tx querier) error {
 		payloadID, err := upsertPayload(ctx, tx, b.ActivityID, b.Activity)
 		if err != nil {
 			return err
@@ -117,7 +117,7 @@ func (s *Store) Claim(ctx context.Context, now time.Time, lease time.Duration, l
 		return nil, fmt.Errorf("%w: claim limit %d and lease %v must be positive", store.ErrInvalid, limit, lease)
 	}
 	var jobs []store.Job
-	err := s.write(ctx, func(tx querier) error {
+	err := s.write(ctx, "claim", func(tx querier) error {
 		jobs = nil
 		ids, err := pickJobs(ctx, tx, now, limit)
 		if err != nil || len(ids) == 0 {
@@ -216,7 +216,7 @@ func fillPayloads(ctx context.Context, q querier, jobs []store.Job, payloadIDs [
 // endLease applies a lease-ending update to the job named by (ID,
 // Attempts), reporting ErrLeaseLost when that lease is not current.
 func (s *Store) endLease(ctx context.Context, op string, job store.Job, set string, args ...any) error {
-	return s.write(ctx, func(tx querier) error {
+	return s.write(ctx, op, func(tx querier) error {
 		var payloadID int64
 		err := tx.QueryRowContext(ctx, `UPDATE jobs SET `+set+`
 			WHERE id = ? AND attempts = ? AND state = 'leased' RETURNING payload_id`,
@@ -234,7 +234,7 @@ func (s *Store) endLease(ctx context.Context, op string, job store.Job, set stri
 // Complete implements [store.Queue]: the job is deleted, and its payload
 // with it when no other job refers to it.
 func (s *Store) Complete(ctx context.Context, job store.Job) error {
-	return s.write(ctx, func(tx querier) error {
+	return s.write(ctx, "complete", func(tx querier) error {
 		var payloadID, created int64
 		err := tx.QueryRowContext(ctx, `DELETE FROM jobs WHERE id = ? AND attempts = ? AND state = 'leased'
 			RETURNING payload_id, created`, job.ID, job.Attempts).Scan(&payloadID, &created)
@@ -366,7 +366,7 @@ func (s *Store) DeadJobs(ctx context.Context, cursor string, limit int) ([]store
 
 // Requeue implements [store.Queue].
 func (s *Store) Requeue(ctx context.Context, id int64, next time.Time) error {
-	err := s.write(ctx, func(tx querier) error {
+	err := s.write(ctx, "requeue", func(tx querier) error {
 		var state string
 		if err := tx.QueryRowContext(ctx, `SELECT state FROM jobs WHERE id = ?`, id).Scan(&state); err != nil {
 			return wrapErr(fmt.Sprintf("requeue job %d", id), err)
@@ -389,7 +389,7 @@ func (s *Store) Requeue(ctx context.Context, id int64, next time.Time) error {
 // DeleteJob implements [store.Queue].
 func (s *Store) DeleteJob(ctx context.Context, id int64) (bool, error) {
 	var deleted bool
-	err := s.write(ctx, func(tx querier) error {
+	err := s.write(ctx, "delete job", func(tx querier) error {
 		var payloadID int64
 		err := tx.QueryRowContext(ctx, `DELETE FROM jobs WHERE id = ? RETURNING payload_id`, id).Scan(&payloadID)
 		if err == sql.ErrNoRows {

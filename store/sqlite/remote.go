@@ -16,7 +16,7 @@ func (s *Store) PutRemoteActor(ctx context.Context, a store.RemoteActor) error {
 	if err := sqlutil.ValidateRemoteActor(a); err != nil {
 		return err
 	}
-	return s.write(ctx, func(tx querier) error {
+	return s.write(ctx, "put remote actor", func(tx querier) error {
 		for _, k := range a.Keys {
 			var owner string
 			err := tx.QueryRowContext(ctx, `SELECT owner FROM remote_keys WHERE key_id = ?`, k.KeyID).Scan(&owner)
@@ -103,7 +103,7 @@ func (s *Store) DeleteRemoteActor(ctx context.Context, actorIRI string) error {
 	if err := store.ValidateIRI(actorIRI); err != nil {
 		return err
 	}
-	return s.write(ctx, func(tx querier) error {
+	return s.write(ctx, "delete remote actor", func(tx querier) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM remote_actors WHERE iri = ?`, actorIRI); err != nil {
 			return wrapErr("delete remote actor", err)
 		}

@@ -20,7 +20,7 @@ func (s *Store) MarkSeen(ctx context.Context, activityID string, now, expires ti
 		return false, fmt.Errorf("%w: expiry %v is not after now %v", store.ErrInvalid, expires, now)
 	}
 	var first bool
-	err := s.write(ctx, func(tx querier) error {
+	err := s.write(ctx, "mark seen", func(tx querier) error {
 		rows, err := tx.QueryContext(ctx, `INSERT INTO seen_activities (activity_id, expires) VALUES (?, ?)
 			ON CONFLICT (activity_id) DO UPDATE SET expires = excluded.expires
 			WHERE seen_activities.expires <= ?
@@ -40,7 +40,7 @@ func (s *Store) MarkSeen(ctx context.Context, activityID string, now, expires ti
 // PurgeSeen implements [store.Seen].
 func (s *Store) PurgeSeen(ctx context.Context, now time.Time) (int, error) {
 	var n int64
-	err := s.write(ctx, func(tx querier) error {
+	err := s.write(ctx, "purge seen", func(tx querier) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM seen_activities WHERE expires <= ?`, now.UnixMicro())
 		if err != nil {
 			return wrapErr("purge seen", err)
