@@ -19,7 +19,7 @@ func (s *Store) AddToCollection(ctx context.Context, collectionIRI, itemIRI stri
 		return false, err
 	}
 	var added bool
-	err := s.write(ctx, func(tx pgx.Tx) error {
+	err := s.write(ctx, "add to collection", func(tx pgx.Tx) error {
 		var present bool
 		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM collection_items WHERE collection = $1 AND item = $2)`,
 			collectionIRI, itemIRI).Scan(&present); err != nil {

@@ -35,21 +35,21 @@ func (s *Store) q() querier {
 }
 
 // write runs fn in a transaction (or in the surrounding InTx transaction),
-// committing if fn returns nil.
-func (s *Store) write(ctx context.Context, fn func(tx pgx.Tx) error) error {
+// committing if fn returns nil. Errors of the BEGIN and COMMIT name op.
+func (s *Store) write(ctx context.Context, op string, fn func(tx pgx.Tx) error) error {
 	if s.tx != nil {
 		return fn(s.tx)
 	}
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
-		return fmt.Errorf("postgres: begin: %w", err)
+		return fmt.Errorf("postgres: %s: begin: %w", op, err)
 	}
 	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
 	if err := fn(tx); err != nil {
 		return err
 	}
 	if err := tx.Commit(ctx); err != nil {
-		return fmt.Errorf("postgres: commit: %w", err)
+		return fmt.Errorf("postgres: %s: commit: %w", op, err)
 	}
 	return nil
 }
@@ -60,7 +60,7 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context, tx store.
 	if s.tx != nil {
 		return fn(ctx, s)
 	}
-	return s.write(ctx, func(tx pgx.Tx) error {
+	return s.write(ctx, "transaction", func(tx pgx.Tx) error {
 		inner := *s
 		inner.tx = tx
 		return fn(ctx, &inner)

@@ -42,7 +42,7 @@ func (s *Store) PutFollow(ctx context.Context, f store.Follow) (bool, error) {
 		return false, err
 	}
 	var created bool
-	err := s.write(ctx, func(tx pgx.Tx) error {
+	err := s.write(ctx, "put follow", func(tx pgx.Tx) error {
 		var exists bool
 		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM follows WHERE follower = $1 AND followee = $2)`,
 			f.Follower, f.Followee).Scan(&exists); err != nil {

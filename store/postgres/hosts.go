@@ -38,7 +38,7 @@ func (s *Store) UpdateHostState(ctx context.Context, host string, update func(*s
 	if err != nil {
 		return err
 	}
-	return s.write(ctx, func(tx pgx.Tx) error {
+	return s.write(ctx, "update host state", func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `INSERT INTO host_states (host, state) VALUES ($1, '{}') ON CONFLICT (host) DO NOTHING`, host); err != nil {
 			return wrapErr("update host state", err)
 		}

@@ -102,7 +102,7 @@ func (s *Store) RotateKey(ctx context.Context, actorIRI string, next store.KeyPa
 	if graceUntil.IsZero() {
 		return fmt.Errorf("%w: zero grace period end for the retired key", store.ErrInvalid)
 	}
-	return s.write(ctx, func(tx pgx.Tx) error {
+	return s.write(ctx, "rotate key", func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SELECT 1 FROM actor_keys WHERE owner = $1 AND algorithm = $2 AND current FOR UPDATE`,
 			actorIRI, next.Algorithm); err != nil {
 			return wrapErr("rotate key", err)

@@ -67,7 +67,7 @@ func (s *Store) DeleteObject(ctx context.Context, iri string, deleted time.Time)
 	if deleted.IsZero() {
 		return fmt.Errorf("%w: zero deletion time", store.ErrInvalid)
 	}
-	return s.write(ctx, func(tx pgx.Tx) error {
+	return s.write(ctx, "delete object", func(tx pgx.Tx) error {
 		var typ string
 		var was pgtype.Timestamptz
 		err := tx.QueryRow(ctx, `SELECT type, deleted FROM objects WHERE iri = $1 FOR UPDATE`, iri).Scan(&typ, &was)

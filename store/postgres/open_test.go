@@ -72,3 +72,12 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 	require.ErrorAs(t, err, &tooNew)
 	assert.Equal(t, 999, tooNew.Applied)
 }
+
+// An error of the transaction around a write names the operation.
+func TestWriteErrorsNameTheOperation(t *testing.T) {
+	s := openTest(t, postgres.Config{})
+	require.NoError(t, s.Close())
+	_, err := s.AddToCollection(context.Background(), "https://local.example/c", "https://local.example/i")
+	require.Error(t, err)
+	require.True(t, strings.HasPrefix(err.Error(), "postgres: add to collection: begin: "), err.Error())
+}

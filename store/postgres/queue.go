@@ -34,7 +34,7 @@ func (s *Store) Enqueue(ctx context.Context, b store.Batch) (int, error) {
 		first = b.NotBefore
 	}
 	var added int64
-	err = s.write(ctx, func(tx pgx.Tx) error {
+	err = s.write(ctx, "enqueue", func(tx pgx.Tx) error {
 		payloadID, err := upsertPayload(ctx, tx, b.ActivityID, b.Activity)
 		if err != nil {
 			return err

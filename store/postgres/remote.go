@@ -28,7 +28,7 @@ func (s *Store) PutRemoteActor(ctx context.Context, a store.RemoteActor) error {
 	for i, k := range a.Keys {
 		ids[i], pems[i] = k.KeyID, k.PEM
 	}
-	return s.write(ctx, func(tx pgx.Tx) error {
+	return s.write(ctx, "put remote actor", func(tx pgx.Tx) error {
 		var owner string
 		err := tx.QueryRow(ctx, `SELECT owner FROM remote_keys WHERE key_id = ANY($1) AND owner <> $2 LIMIT 1`,
 			ids, a.IRI).Scan(&owner)
