@@ -83,6 +83,11 @@ func TestBackoff(t *testing.T) {
 		d := j.delay(1)
 		assert.True(t, d >= 48*time.Second && d <= 72*time.Second, d)
 	}
+	full := backoff{schedule: []time.Duration{time.Second}, jitter: 1}
+	for range 1000 {
+		d := full.delay(1)
+		assert.True(t, d >= time.Millisecond && d <= 2*time.Second, "largest jitter New accepts: %v", d)
+	}
 }
 
 func TestErrorText(t *testing.T) {
