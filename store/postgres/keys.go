@@ -70,7 +70,7 @@ func (s *Store) GetOrCreateKey(ctx context.Context, actorIRI, algorithm string, 
 	if errors.Is(err, store.ErrNotFound) {
 		// Nothing current for this actor, so the insert collided with a
 		// key id another actor holds.
-		return store.KeyPair{}, fmt.Errorf("%w: key id %q is in use", store.ErrConflict, created.KeyID)
+		return store.KeyPair{}, fmt.Errorf("postgres: get or create key: %w: key id %q is in use", store.ErrConflict, created.KeyID)
 	}
 	return k, err
 }
