@@ -29,7 +29,8 @@ func scanKey(row pgx.Row) (store.KeyPair, error) {
 
 // GetOrCreateKey implements [store.Keys]. create runs outside any
 // transaction; the insert then loses quietly to a concurrent winner (ON
-// CONFLICT DO NOTHING on the one-current-key index), whose key is returned.
+// CONFLICT DO NOTHING, on the one-current-key index or the key id), whose
+// key is returned.
 func (s *Store) GetOrCreateKey(ctx context.Context, actorIRI, algorithm string, create func() (store.KeyPair, error)) (store.KeyPair, error) {
 	if err := store.ValidateIRI(actorIRI); err != nil {
 		return store.KeyPair{}, err
@@ -41,16 +42,8 @@ func (s *Store) GetOrCreateKey(ctx context.Context, actorIRI, algorithm string, 
 	if !errors.Is(err, store.ErrNotFound) {
 		return k, err
 	}
-	created, err := create()
+	created, err := sqlutil.CreateKey(actorIRI, algorithm, create)
 	if err != nil {
-		return store.KeyPair{}, err
-	}
-	created.Owner = actorIRI
-	created.Expires = time.Time{}
-	if created.Algorithm != algorithm {
-		return store.KeyPair{}, fmt.Errorf("%w: created key has algorithm %q, want %q", store.ErrInvalid, created.Algorithm, algorithm)
-	}
-	if err := sqlutil.ValidateKeyPair(created); err != nil {
 		return store.KeyPair{}, err
 	}
 	// ON CONFLICT without a target: racing callers may collide on the

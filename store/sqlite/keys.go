@@ -53,16 +53,8 @@ func (s *Store) GetOrCreateKey(ctx context.Context, actorIRI, algorithm string, 
 	if !errors.Is(err, store.ErrNotFound) {
 		return k, err
 	}
-	created, err := create()
+	created, err := sqlutil.CreateKey(actorIRI, algorithm, create)
 	if err != nil {
-		return store.KeyPair{}, err
-	}
-	created.Owner = actorIRI
-	created.Expires = time.Time{}
-	if created.Algorithm != algorithm {
-		return store.KeyPair{}, fmt.Errorf("%w: created key has algorithm %q, want %q", store.ErrInvalid, created.Algorithm, algorithm)
-	}
-	if err := sqlutil.ValidateKeyPair(created); err != nil {
 		return store.KeyPair{}, err
 	}
 	var out store.KeyPair

@@ -2,6 +2,7 @@ package sqlutil
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/starling-fed/starling/store"
 )
@@ -134,4 +135,24 @@ func ValidateBatch(b store.Batch) (inboxes, hosts []string, err error) {
 		hosts = append(hosts, host)
 	}
 	return inboxes, hosts, nil
+}
+
+// CreateKey runs a GetOrCreateKey caller's create func for actorIRI and
+// checks its result: the owner is set to actorIRI and the expiry cleared,
+// the algorithm must be the one asked for, and the pair must pass
+// [ValidateKeyPair]. Both SQL backends call it before inserting.
+func CreateKey(actorIRI, algorithm string, create func() (store.KeyPair, error)) (store.KeyPair, error) {
+	created, err := create()
+	if err != nil {
+		return store.KeyPair{}, err
+	}
+	created.Owner = actorIRI
+	created.Expires = time.Time{}
+	if created.Algorithm != algorithm {
+		return store.KeyPair{}, fmt.Errorf("%w: created key has algorithm %q, want %q", store.ErrInvalid, created.Algorithm, algorithm)
+	}
+	if err := ValidateKeyPair(created); err != nil {
+		return store.KeyPair{}, err
+	}
+	return created, nil
 }
