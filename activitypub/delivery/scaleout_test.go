@@ -2,85 +2,45 @@ package delivery_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/starling-fed/starling/activitypub/delivery"
+	"github.com/starling-fed/starling/internal/pgtest"
 	"github.com/starling-fed/starling/store"
 	"github.com/starling-fed/starling/store/postgres"
 )
-
-// Environment variables that point the PostgreSQL tests at a server, as
-// in store/postgres.
-const (
-	envPostgresURL     = "STARLING_POSTGRES_URL"
-	envRequirePostgres = "STARLING_REQUIRE_POSTGRES"
-)
-
-// postgresURL returns the server to test against, skipping the test when
-// none is configured, or failing it when STARLING_REQUIRE_POSTGRES=1.
-func postgresURL(t testing.TB) string {
-	t.Helper()
-	u := os.Getenv(envPostgresURL)
-	if u == "" {
-		if os.Getenv(envRequirePostgres) == "1" {
-			t.Fatalf("%s=1 but %s is not set", envRequirePostgres, envPostgresURL)
-		}
-		t.Skipf("PostgreSQL tests need a server: set %s (e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable)", envPostgresURL)
-	}
-	return u
-}
 
 // openPostgres opens n stores (n connection pools, as n processes would
 // have) on one fresh schema, dropped when the test ends.
 func openPostgres(t testing.TB, n int) []*postgres.Store {
 	t.Helper()
-	url := postgresURL(t)
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	schema := "starling_delivery_test_" + hex.EncodeToString(b[:])
+	url := pgtest.URL(t)
+	schema := pgtest.Schema(t, url, "starling_delivery_test_")
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	var out []*postgres.Store
-	for range n {
-		s, err := postgres.Open(ctx, url, postgres.Config{Schema: schema})
-		if err != nil {
-			if os.Getenv(envRequirePostgres) == "1" {
-				t.Fatalf("PostgreSQL at %s is required but unreachable: %v", envPostgresURL, err)
-			}
-			t.Skipf("PostgreSQL at %s is unreachable, skipping: %v", envPostgresURL, err)
-		}
-		out = append(out, s)
-	}
 	t.Cleanup(func() {
 		for _, s := range out {
 			_ = s.Close()
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		conn, err := pgx.Connect(ctx, url)
-		if err != nil {
-			t.Logf("dropping schema %s: %v", schema, err)
-			return
-		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, `DROP SCHEMA IF EXISTS `+pgx.Identifier{schema}.Sanitize()+` CASCADE`); err != nil {
-			t.Logf("dropping schema %s: %v", schema, err)
-		}
 	})
+	for range n {
+		s, err := postgres.Open(ctx, url, postgres.Config{Schema: schema})
+		if err != nil {
+			pgtest.Unreachable(t, err)
+		}
+		out = append(out, s)
+	}
 	return out
 }
 

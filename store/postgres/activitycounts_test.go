@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/starling-fed/starling/internal/pgtest"
 	"github.com/starling-fed/starling/store"
 	"github.com/starling-fed/starling/store/postgres"
 )
@@ -17,7 +18,7 @@ import (
 // and a second instance on the same schema reads the same counts.
 func TestActivityCountsForJobsOlderThanTheTally(t *testing.T) {
 	ctx := context.Background()
-	schema := newSchema(t, testURL(t))
+	schema := pgtest.Schema(t, pgtest.URL(t), "starling_test_")
 	a := openTest(t, postgres.Config{Schema: schema})
 	b := openTest(t, postgres.Config{Schema: schema})
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/starling-fed/starling/internal/pgtest"
 	"github.com/starling-fed/starling/store"
 	"github.com/starling-fed/starling/store/postgres"
 	"github.com/starling-fed/starling/store/storetest"
@@ -15,8 +16,8 @@ import (
 // of its own; each rule starts from emptied tables rather than a new
 // schema, which would cost a migration per rule.
 func TestConformance(t *testing.T) {
-	url := testURL(t)
-	schema := newSchema(t, url)
+	url := pgtest.URL(t)
+	schema := pgtest.Schema(t, url, "starling_test_")
 	setup := openTest(t, postgres.Config{Schema: schema})
 	storetest.Run(t, func(t *testing.T) store.Store {
 		emptyTables(t, setup)

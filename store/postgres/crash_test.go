@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/starling-fed/starling/internal/pgtest"
 	"github.com/starling-fed/starling/store"
 	"github.com/starling-fed/starling/store/internal/sqlutil/crashtest"
 	"github.com/starling-fed/starling/store/postgres"
@@ -21,8 +22,8 @@ func TestCrash(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crash test re-executes the test binary")
 	}
-	url := testURL(t)
-	schema := newSchema(t, url)
+	url := pgtest.URL(t)
+	schema := pgtest.Schema(t, url, "starling_test_")
 	// Create the schema up front so the child and the parent share it.
 	openTest(t, postgres.Config{Schema: schema})
 	res := crashtest.Run(t, crashtest.Config{
@@ -41,7 +42,7 @@ func TestCrashChild(t *testing.T) {
 	if !crashtest.IsChild() {
 		t.Skip("helper process for TestCrash")
 	}
-	s, err := postgres.Open(context.Background(), testURL(t), postgres.Config{Schema: crashtest.Target()})
+	s, err := postgres.Open(context.Background(), pgtest.URL(t), postgres.Config{Schema: crashtest.Target()})
 	require.NoError(t, err)
 	crashtest.Child(t, s)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/starling-fed/starling/internal/pgtest"
 	"github.com/starling-fed/starling/store/internal/sqlutil"
 	"github.com/starling-fed/starling/store/postgres"
 )
@@ -26,8 +27,8 @@ func TestOpenBadConfig(t *testing.T) {
 }
 
 func TestOpenCreatesSchemaAndMigratesOnce(t *testing.T) {
-	url := testURL(t)
-	schema := newSchema(t, url)
+	url := pgtest.URL(t)
+	schema := pgtest.Schema(t, url, "starling_test_")
 	ctx := context.Background()
 
 	// Several instances starting at once: each script runs exactly once.
@@ -44,7 +45,7 @@ func TestOpenCreatesSchemaAndMigratesOnce(t *testing.T) {
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
-		unreachable(t, err)
+		pgtest.Unreachable(t, err)
 	}
 
 	s := openTest(t, postgres.Config{Schema: schema})
@@ -67,7 +68,7 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 	var schema string
 	require.NoError(t, s.Pool().QueryRow(ctx, `SELECT current_schema()`).Scan(&schema))
 
-	_, err = postgres.Open(ctx, testURL(t), postgres.Config{Schema: schema})
+	_, err = postgres.Open(ctx, pgtest.URL(t), postgres.Config{Schema: schema})
 	var tooNew *sqlutil.SchemaTooNewError
 	require.ErrorAs(t, err, &tooNew)
 	assert.Equal(t, 999, tooNew.Applied)
