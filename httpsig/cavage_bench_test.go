@@ -10,10 +10,7 @@ import (
 	"crypto/sha256"
 	"net/http"
 	"net/http/httptest"
-	"runtime"
-	"slices"
 	"testing"
-	"time"
 )
 
 // The draft-cavage benchmarks pair each per-request operation with the raw
@@ -134,16 +131,11 @@ func BenchmarkCavageOverhead(b *testing.B) {
 			opts := CavageOptions{Now: clockAt(verifierNow)}
 			req.Header.Set("Digest", DigestHeader(body))
 			s := []byte(benchSigningString(b, req))
-			pkg, raw := make([]time.Duration, 0, maxSamples), make([]time.Duration, 0, maxSamples)
-			runtime.LockOSThread()
-			defer runtime.UnlockOSThread()
-			b.ReportAllocs()
-			for b.Loop() {
-				t0 := threadCPU()
+			measureOverhead(b, nil, func() {
 				if err := SignCavage(req, body, sk, opts); err != nil {
 					b.Fatal(err)
 				}
-				t1 := threadCPU()
+			}, func() {
 				if isRSA {
 					h := sha256.Sum256(s)
 					if _, err := rsa.SignPKCS1v15(nil, rsaKey, crypto.SHA256, h[:]); err != nil {
@@ -152,12 +144,7 @@ func BenchmarkCavageOverhead(b *testing.B) {
 				} else {
 					_ = ed25519.Sign(key.(ed25519.PrivateKey), s)
 				}
-				t2 := threadCPU()
-				if len(pkg) < maxSamples {
-					pkg, raw = append(pkg, t1-t0), append(raw, t2-t1)
-				}
-			}
-			b.ReportMetric(float64(median(pkg))/float64(median(raw)), "x-raw")
+			})
 		})
 		b.Run(name+"/verify", func(b *testing.B) {
 			req, body := benchRequest()
@@ -172,16 +159,11 @@ func BenchmarkCavageOverhead(b *testing.B) {
 			resolver := keyTable{keyID: {KeyID: keyID, Key: key.Public()}}
 			policy := CavagePolicy{Now: clockAt(verifierNow)}
 			ctx := context.Background()
-			pkg, raw := make([]time.Duration, 0, maxSamples), make([]time.Duration, 0, maxSamples)
-			runtime.LockOSThread()
-			defer runtime.UnlockOSThread()
-			b.ReportAllocs()
-			for b.Loop() {
-				t0 := threadCPU()
+			measureOverhead(b, nil, func() {
 				if _, err := VerifyCavage(ctx, req, body, resolver, policy); err != nil {
 					b.Fatal(err)
 				}
-				t1 := threadCPU()
+			}, func() {
 				if isRSA {
 					h := sha256.Sum256(s)
 					if err := rsa.VerifyPKCS1v15(&rsaKey.PublicKey, crypto.SHA256, h[:], p.sig()); err != nil {
@@ -190,23 +172,7 @@ func BenchmarkCavageOverhead(b *testing.B) {
 				} else if !ed25519.Verify(key.Public().(ed25519.PublicKey), s, p.sig()) {
 					b.Fatal("ed25519 verify failed")
 				}
-				t2 := threadCPU()
-				if len(pkg) < maxSamples {
-					pkg, raw = append(pkg, t1-t0), append(raw, t2-t1)
-				}
-			}
-			b.ReportMetric(float64(median(pkg))/float64(median(raw)), "x-raw")
+			})
 		})
 	}
-}
-
-// maxSamples bounds the timings BenchmarkCavageOverhead keeps.
-const maxSamples = 1 << 16
-
-func median(d []time.Duration) time.Duration {
-	if len(d) == 0 {
-		return 1
-	}
-	slices.Sort(d)
-	return d[len(d)/2]
 }

@@ -9,8 +9,6 @@ import (
 	"crypto/sha256"
 	"net/http"
 	"net/http/httptest"
-	"runtime"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -149,33 +147,18 @@ func BenchmarkRFC9421Overhead(b *testing.B) {
 	now := func() time.Time { return signedTime }
 	for _, k := range rfc9421BenchKeys(b) {
 		b.Run(k.name+"/sign", func(b *testing.B) {
-			runtime.LockOSThread()
-			defer runtime.UnlockOSThread()
 			req := rfc9421BenchRequest()
 			clean := req.Header.Clone()
 			require.NoError(b, SignRFC9421(req, body, k.signing, RFC9421Options{Now: now}))
 			base, err := rfc9421BenchBase(req)
 			require.NoError(b, err)
-			var full, raw []time.Duration
-			b.ReportAllocs()
-			for b.Loop() {
-				req.Header = clean.Clone()
-				t0 := threadCPU()
+			measureOverhead(b, func() { req.Header = clean.Clone() }, func() {
 				if err := SignRFC9421(req, body, k.signing, RFC9421Options{Now: now}); err != nil {
 					b.Fatal(err)
 				}
-				t1 := threadCPU()
-				k.rawSign(base)
-				t2 := threadCPU()
-				if len(full) < rfc9421MaxSamples {
-					full, raw = append(full, t1-t0), append(raw, t2-t1)
-				}
-			}
-			b.ReportMetric(float64(rfc9421Median(full))/float64(rfc9421Median(raw)), "x-raw")
+			}, func() { k.rawSign(base) })
 		})
 		b.Run(k.name+"/verify", func(b *testing.B) {
-			runtime.LockOSThread()
-			defer runtime.UnlockOSThread()
 			req := rfc9421BenchRequest()
 			require.NoError(b, SignRFC9421(req, body, k.signing, RFC9421Options{Now: now}))
 			base, err := rfc9421BenchBase(req)
@@ -184,35 +167,15 @@ func BenchmarkRFC9421Overhead(b *testing.B) {
 			vk := &VerificationKey{KeyID: testKeyID, Key: k.public}
 			resolver := KeyResolverFunc(func(context.Context, string) (*VerificationKey, error) { return vk, nil })
 			policy := RFC9421Policy{Now: now}
-			var full, raw []time.Duration
-			b.ReportAllocs()
-			for b.Loop() {
-				t0 := threadCPU()
+			measureOverhead(b, nil, func() {
 				if _, err := VerifyRFC9421(ctx, req, body, resolver, policy); err != nil {
 					b.Fatal(err)
 				}
-				t1 := threadCPU()
+			}, func() {
 				if !k.rawVer(base, sig) {
 					b.Fatal("raw verify failed")
 				}
-				t2 := threadCPU()
-				if len(full) < rfc9421MaxSamples {
-					full, raw = append(full, t1-t0), append(raw, t2-t1)
-				}
-			}
-			b.ReportMetric(float64(rfc9421Median(full))/float64(rfc9421Median(raw)), "x-raw")
+			})
 		})
 	}
-}
-
-// rfc9421MaxSamples bounds the samples BenchmarkRFC9421Overhead keeps.
-const rfc9421MaxSamples = 1 << 16
-
-// rfc9421Median returns the median of d, reordering it.
-func rfc9421Median(d []time.Duration) time.Duration {
-	if len(d) == 0 {
-		return 0
-	}
-	slices.Sort(d)
-	return d[len(d)/2]
 }
