@@ -1,0 +1,79 @@
+package activitypub
+
+import (
+	"context"
+	"slices"
+
+	"github.com/starling-fed/starling/activitypub/vocab"
+	"github.com/starling-fed/starling/store"
+)
+
+// Where the Federation keeps its state in the store. Collections are keyed
+// by IRIs; those that are not served end in a fragment so they can never be
+// mistaken for a document.
+//
+//	outbox     OutboxIRI(name)            activity IRIs published by the actor, newest first
+//	inbox      InboxIRI(name)             activity IRIs received for the actor
+//	liked      LikedIRI(name)             object IRIs the actor liked
+//	featured   FeaturedIRI(name)          object IRIs the actor pinned
+//	blocked    actorIRI + "#blocked"      actor IRIs and "https://host" domains the actor blocks
+//	replies    objectIRI + "#replies"     IRIs of replies to a local object
+//	likes      objectIRI + "#likes"       IRIs of Like activities of a local object
+//	shares     objectIRI + "#shares"      IRIs of Announce activities of a local object
+//
+// Follow relationships, in both directions, are store.Follows; remote actors
+// and their keys store.RemoteActors; published objects and activities
+// store.Objects with Local set; cached remote objects with Local unset.
+
+func blockedIRI(actorIRI string) string  { return actorIRI + "#blocked" }
+func repliesIRI(objectIRI string) string { return objectIRI + "#replies" }
+func likesIRI(objectIRI string) string   { return objectIRI + "#likes" }
+func sharesIRI(objectIRI string) string  { return objectIRI + "#shares" }
+
+// audience returns every IRI an object or activity is addressed to.
+func audience(o *vocab.Object) []string {
+	var out []string
+	for _, refs := range [][]vocab.Ref{o.To, o.Cc, o.Bto, o.Bcc, o.Audience} {
+		for _, r := range refs {
+			if id := r.ID(); id != "" && !slices.Contains(out, id) {
+				out = append(out, id)
+			}
+		}
+	}
+	return out
+}
+
+// isPublic reports whether o is addressed to the public collection (public
+// or unlisted).
+func isPublic(o *vocab.Object) bool {
+	return slices.ContainsFunc(audience(o), vocab.IsPublic)
+}
+
+// canSee reports whether viewer (an actor IRI, or "" for an anonymous
+// request) may read o: anyone may read public and unlisted objects; others
+// only their author and the actors they are addressed to, directly or as
+// accepted followers of a local actor whose followers collection is in the
+// audience.
+func (f *Federation) canSee(ctx context.Context, o *vocab.Object, viewer string) bool {
+	aud := audience(o)
+	if slices.ContainsFunc(aud, vocab.IsPublic) {
+		return true
+	}
+	if viewer == "" {
+		return false
+	}
+	if slices.Contains(aud, viewer) || slices.Contains(vocab.IDs(o.AttributedTo), viewer) || slices.Contains(vocab.IDs(o.Actor), viewer) {
+		return true
+	}
+	for _, iri := range aud {
+		name, ok := match(f.cfg.Origin, f.paths.Followers, "{name}", iri)
+		if !ok {
+			continue
+		}
+		fl, err := f.st.GetFollow(ctx, viewer, f.ActorIRI(name))
+		if err == nil && fl.State == store.FollowAccepted {
+			return true
+		}
+	}
+	return false
+}
