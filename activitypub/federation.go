@@ -170,7 +170,7 @@ func New(cfg Config) (*Federation, error) {
 		Now:         f.now,
 	}
 	f.verifier = &httpsig.Verifier{
-		Resolver:     f.resolver,
+		Resolver:     keyResolver{f}, // f.resolver, refetching the actor when a signature fails
 		MaxBodyBytes: f.cfg.MaxInboxBytes,
 		Now:          f.now,
 		Logger:       f.log,

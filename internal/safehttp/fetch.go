@@ -56,6 +56,13 @@ type FetchOptions struct {
 	MaxBodyBytes int64
 	// UserAgent, if not empty, is sent as User-Agent.
 	UserAgent string
+	// ContentType, if set, decides whether the final response's
+	// Content-Type header (as sent, parameters included) is acceptable,
+	// in place of matching its media type against Accept: nil accepts it,
+	// an error refuses it and is wrapped, with ErrContentType, in the
+	// FetchError. Use it when parameters matter, such as the profile of
+	// application/ld+json.
+	ContentType func(contentType string) error
 }
 
 // Fetch GETs rawURL with hc and returns the final URL and the body of a
@@ -119,7 +126,13 @@ func Fetch(ctx context.Context, hc *http.Client, rawURL string, opts FetchOption
 		if err != nil {
 			return nil, current, &FetchError{URL: current, Status: resp.StatusCode, Err: err}
 		}
-		if ct := resp.Header.Get("Content-Type"); !acceptable(ct, opts.Accept) {
+		ct := resp.Header.Get("Content-Type")
+		if opts.ContentType != nil {
+			if err := opts.ContentType(ct); err != nil {
+				return nil, current, &FetchError{URL: current, Status: resp.StatusCode,
+					Err: fmt.Errorf("%w: %q: %w", ErrContentType, ct, err)}
+			}
+		} else if !acceptable(ct, opts.Accept) {
 			return nil, current, &FetchError{URL: current, Status: resp.StatusCode,
 				Err: fmt.Errorf("%w: %q", ErrContentType, ct)}
 		}

@@ -2,6 +2,7 @@ package safehttp
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -240,3 +241,39 @@ func TestFetchCancelledMidBody(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+func TestFetchContentTypeHook(t *testing.T) {
+	errNoProfile := errors.New("no profile")
+	check := func(ct string) error {
+		if strings.Contains(ct, "profile=") {
+			return nil
+		}
+		return errNoProfile
+	}
+	tests := []struct {
+		name, contentType string
+		wantErr           bool
+	}{
+		{"parameter present", `application/ld+json; profile="https://www.w3.org/ns/activitystreams"`, false},
+		{"parameter missing", "application/ld+json", true},
+		{"media type alone would match Accept", "application/json", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rt := &scripted{answers: map[string]*http.Response{"https://a.example/": ok(tt.contentType, "{}")}}
+			body, _, err := Fetch(t.Context(), WithoutRedirects(&http.Client{Transport: rt}), "https://a.example/",
+				FetchOptions{Accept: []string{"application/json"}, ContentType: check})
+			if !tt.wantErr {
+				require.NoError(t, err)
+				assert.Equal(t, "{}", string(body))
+				return
+			}
+			require.ErrorIs(t, err, ErrContentType)
+			require.ErrorIs(t, err, errNoProfile, "the hook's reason is kept")
+			var fe *FetchError
+			require.ErrorAs(t, err, &fe)
+			assert.Equal(t, http.StatusOK, fe.Status)
+			assert.Equal(t, rt.opened, rt.closed, "every body closed")
+		})
+	}
+}
