@@ -237,8 +237,8 @@ func instanceKeyResolver(f *Federation) httpsig.KeyResolver {
 	})
 }
 
-// note returns a public Note by attributedTo, replying to inReplyTo if set.
-func note(id, attributedTo, inReplyTo string) *vocab.Object {
+// remoteNote returns a public Note by attributedTo, replying to inReplyTo if set.
+func remoteNote(id, attributedTo, inReplyTo string) *vocab.Object {
 	o := &vocab.Object{
 		ID:           id,
 		Type:         vocab.TypeNote,

@@ -28,7 +28,7 @@ func TestFetchIsSignedAsInstanceActor(t *testing.T) {
 	peer := newFakePeer(t)
 	peer.verifier = &httpsig.Verifier{Resolver: instanceKeyResolver(f)}
 	bob := peer.addActor("bob")
-	peer.serveObject("/notes/1", note(peer.URL+"/notes/1", bob.ID, ""))
+	peer.serveObject("/notes/1", remoteNote(peer.URL+"/notes/1", bob.ID, ""))
 
 	o, err := f.Fetch(t.Context(), peer.URL+"/notes/1")
 	require.NoError(t, err)
@@ -58,7 +58,7 @@ func TestFetchCavageOnlyPeer(t *testing.T) {
 			http.Error(w, err.Error(), http.StatusUnauthorized)
 			return
 		}
-		raw, _ := vocab.Marshal(note(peer.URL+"/notes/1", peer.URL+"/users/bob", ""))
+		raw, _ := vocab.Marshal(remoteNote(peer.URL+"/notes/1", peer.URL+"/users/bob", ""))
 		w.Header().Set("Content-Type", "application/activity+json")
 		_, _ = w.Write(raw)
 	})
@@ -70,7 +70,7 @@ func TestFetchChecks(t *testing.T) {
 	peer := newFakePeer(t)
 	other := newFakePeer(t)
 	noteAt := func(p *fakePeer, path string) []byte {
-		raw, err := vocab.Marshal(note(p.URL+path, p.URL+"/users/bob", ""))
+		raw, err := vocab.Marshal(remoteNote(p.URL+path, p.URL+"/users/bob", ""))
 		require.NoError(t, err)
 		return raw
 	}
@@ -425,7 +425,7 @@ func TestRemoteActorChecks(t *testing.T) {
 	}
 	assert.Equal(t, []string{carol.KeyID, carol.ID + "#controller"}, ids)
 
-	peer.serveObject("/notes/1", note(peer.URL+"/notes/1", carol.ID, ""))
+	peer.serveObject("/notes/1", remoteNote(peer.URL+"/notes/1", carol.ID, ""))
 	_, err = f.FetchActor(ctx, peer.URL+"/notes/1")
 	require.ErrorIs(t, err, ErrInvalidActivity, "a Note is no actor")
 
