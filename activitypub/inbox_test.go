@@ -1,0 +1,375 @@
+package activitypub
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/starling-fed/starling/activitypub/vocab"
+	"github.com/starling-fed/starling/store/memory"
+)
+
+// overrideRecorder is a Config.Override that records every Inbound it sees.
+type overrideRecorder struct {
+	mu  sync.Mutex
+	ins []*Inbound
+}
+
+func (o *overrideRecorder) fn(ctx context.Context, in *Inbound) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.ins = append(o.ins, in)
+	return nil
+}
+
+func (o *overrideRecorder) seen() []*Inbound {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return append([]*Inbound(nil), o.ins...)
+}
+
+// overrideAll makes rec the side effect of the given types.
+func overrideAll(rec *overrideRecorder, types ...string) func(*Config) {
+	return func(c *Config) {
+		c.Override = map[string]InboxFunc{}
+		for _, t := range types {
+			c.Override[t] = rec.fn
+		}
+	}
+}
+
+func TestInboxAcceptsSignedActivities(t *testing.T) {
+	ring := &keyRing{}
+	rec := &overrideRecorder{}
+	a := newInboxNode(t, inboxNodeOptions{Users: []string{"alice"}, Ring: ring})
+	b := newInboxNode(t, inboxNodeOptions{Users: []string{"bob"}, Ring: ring, Configure: overrideAll(rec, "Like", "Create")})
+	alice := a.F.ActorIRI("alice")
+
+	for _, tc := range []struct {
+		name, user string
+		sign       signing
+		ct         string
+	}{
+		{"cavage to the personal inbox", "bob", signCavage, ""},
+		{"rfc9421 to the personal inbox", "bob", signRFC9421, ""},
+		{"cavage to the shared inbox", "", signCavage, ""},
+		{"ld+json with the profile", "", signCavage, `application/ld+json; profile="https://www.w3.org/ns/activitystreams"`},
+		{"activity+json with a charset", "bob", signRFC9421, "application/activity+json; charset=utf-8"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := len(rec.seen())
+			id := a.F.NewID()
+			body := doc("id", id, "type", "Like", "actor", alice, "object", b.F.ActorIRI("bob"))
+			status := send(t, a, "alice", b, inboxPath(b, tc.user), body, sendOptions{Sign: tc.sign, ContentType: tc.ct})
+			require.Equal(t, http.StatusAccepted, status)
+			waitIdle(t, b)
+			ins := rec.seen()
+			require.Len(t, ins, before+1)
+			in := ins[before]
+			assert.Equal(t, id, in.Activity.ID)
+			assert.Equal(t, body, in.Raw, "Raw is the body byte for byte")
+			want := ""
+			if tc.user != "" {
+				want = b.F.ActorIRI(tc.user)
+			}
+			assert.Equal(t, want, in.Recipient)
+			require.NotNil(t, in.Actor)
+			assert.Equal(t, alice, in.Actor.ID)
+			assert.False(t, in.Received.IsZero())
+			// the hook runs after the override succeeded
+			b.waitEvent(func(e event) bool { return e.Hook == "Like" && e.ID == id })
+			assert.Zero(t, inboundCount(t, b), "the record is forgotten once processed")
+		})
+	}
+}
+
+func TestInboxDuplicateIsProcessedOnce(t *testing.T) {
+	ring := &keyRing{}
+	rec := &overrideRecorder{}
+	a := newInboxNode(t, inboxNodeOptions{Users: []string{"alice"}, Ring: ring})
+	b := newInboxNode(t, inboxNodeOptions{Users: []string{"bob", "carol"}, Ring: ring, Configure: overrideAll(rec, "Like")})
+	body := doc("id", a.F.NewID(), "type", "Like", "actor", a.F.ActorIRI("alice"), "object", b.F.ActorIRI("bob"))
+	for _, user := range []string{"bob", "", "carol", "bob"} {
+		require.Equal(t, http.StatusAccepted, send(t, a, "alice", b, inboxPath(b, user), body, sendOptions{}))
+	}
+	waitIdle(t, b)
+	ins := rec.seen()
+	require.Len(t, ins, 1)
+	assert.Equal(t, b.F.ActorIRI("bob"), ins[0].Recipient, "the inbox that received it first")
+	assert.Zero(t, inboundCount(t, b))
+
+	// Concurrent deliveries of one new activity: exactly one is processed.
+	body = doc("id", a.F.NewID(), "type", "Like", "actor", a.F.ActorIRI("alice"), "object", b.F.ActorIRI("bob"))
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			assert.Equal(t, http.StatusAccepted, send(t, a, "alice", b, inboxPath(b, ""), body, sendOptions{}))
+		})
+	}
+	wg.Wait()
+	waitIdle(t, b)
+	assert.Len(t, rec.seen(), 2)
+	assert.Zero(t, inboundCount(t, b))
+}
+
+func TestInboxCavageOnlyRefusesRFC9421(t *testing.T) {
+	ring := &keyRing{}
+	rec := &overrideRecorder{}
+	a := newInboxNode(t, inboxNodeOptions{Users: []string{"alice"}, Ring: ring})
+	b := newInboxNode(t, inboxNodeOptions{Users: []string{"bob"}, Ring: ring, Configure: func(c *Config) {
+		overrideAll(rec, "Like")(c)
+		c.CavageOnly = true
+	}})
+	body := doc("id", a.F.NewID(), "type", "Like", "actor", a.F.ActorIRI("alice"), "object", b.F.ActorIRI("bob"))
+	assert.Equal(t, http.StatusUnauthorized, send(t, a, "alice", b, inboxPath(b, "bob"), body, sendOptions{Sign: signRFC9421}))
+	// the double knock: the same activity signed with draft-cavage is taken
+	assert.Equal(t, http.StatusAccepted, send(t, a, "alice", b, inboxPath(b, "bob"), body, sendOptions{Sign: signCavage}))
+	waitIdle(t, b)
+	assert.Len(t, rec.seen(), 1)
+}
+
+func TestInboxHandlerRoutes(t *testing.T) {
+	ring := &keyRing{}
+	rec := &overrideRecorder{}
+	a := newInboxNode(t, inboxNodeOptions{Users: []string{"alice"}, Ring: ring})
+	b := newInboxNode(t, inboxNodeOptions{Users: []string{"bob"}, Ring: ring, Configure: overrideAll(rec, "Like")})
+	like := func() []byte {
+		return doc("id", a.F.NewID(), "type", "Like", "actor", a.F.ActorIRI("alice"), "object", b.F.ActorIRI("bob"))
+	}
+	h := b.F.InboxHandler()
+	for _, tc := range []struct {
+		path string
+		want int
+	}{
+		{inboxPath(b, "bob"), http.StatusAccepted},
+		{inboxPath(b, ""), http.StatusAccepted},
+		{b.F.paths.InstanceActor + "/inbox", http.StatusAccepted},
+		{inboxPath(b, "nobody"), http.StatusNotFound},
+		{"/users/bob/outbox", http.StatusNotFound},
+		{"/users/bob/inbox/extra", http.StatusNotFound},
+		{"/", http.StatusNotFound},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			assert.Equal(t, tc.want, send(t, a, "alice", b, tc.path, like(), sendOptions{}))
+		})
+	}
+	t.Run("other methods", func(t *testing.T) {
+		rw := &statusRecorder{header: http.Header{}}
+		req, err := http.NewRequest(http.MethodGet, b.Origin+inboxPath(b, "bob"), nil)
+		require.NoError(t, err)
+		h.ServeHTTP(rw, req)
+		assert.Equal(t, http.StatusMethodNotAllowed, rw.status)
+		assert.Equal(t, "POST", rw.header.Get("Allow"))
+	})
+	waitIdle(t, b)
+	assert.Len(t, rec.seen(), 3)
+}
+
+// statusRecorder is a minimal ResponseWriter.
+type statusRecorder struct {
+	header http.Header
+	status int
+}
+
+func (s *statusRecorder) Header() http.Header { return s.header }
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	return len(b), nil
+}
+func (s *statusRecorder) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
+	}
+}
+
+func TestInboxDropsDeletesOfGoneActors(t *testing.T) {
+	ring := &keyRing{}
+	rec := &overrideRecorder{}
+	a := newInboxNode(t, inboxNodeOptions{Users: []string{"alice", "dave"}, Ring: ring})
+	b := newInboxNode(t, inboxNodeOptions{Users: []string{"bob"}, Ring: ring, Configure: overrideAll(rec, "Delete", "Like")})
+	ctx := context.Background()
+	alice, dave := a.F.ActorIRI("alice"), a.F.ActorIRI("dave")
+
+	// Never seen: dropped without looking at the key.
+	ring.setGone(alice)
+	assert.Equal(t, http.StatusAccepted, send(t, a, "alice", b, inboxPath(b, ""),
+		doc("id", alice+"#delete", "type", "Delete", "actor", alice, "object", alice), sendOptions{}))
+
+	// Known to the store but gone: the key fetch fails with ErrGone and the
+	// Delete is dropped, while anything else from it is refused.
+	require.NoError(t, b.Store.PutRemoteActor(ctx, remoteActorFor(t, a, "dave")))
+	ring.setGone(dave)
+	assert.Equal(t, http.StatusAccepted, send(t, a, "dave", b, inboxPath(b, ""),
+		doc("id", dave+"#delete", "type", "Delete", "actor", dave, "object", dave), sendOptions{}))
+	assert.Equal(t, http.StatusAccepted, send(t, a, "dave", b, inboxPath(b, ""),
+		doc("id", a.F.NewID(), "type", "Delete", "actor", dave, "object", a.F.NewID()), sendOptions{}))
+	assert.Equal(t, http.StatusUnauthorized, send(t, a, "dave", b, inboxPath(b, ""),
+		doc("id", a.F.NewID(), "type", "Like", "actor", dave, "object", b.F.ActorIRI("bob")), sendOptions{}))
+	waitIdle(t, b)
+	assert.Empty(t, rec.seen())
+}
+
+func TestInboxDeleteWithCachedKeyIsProcessed(t *testing.T) {
+	ring := &keyRing{}
+	rec := &overrideRecorder{}
+	a := newInboxNode(t, inboxNodeOptions{Users: []string{"alice"}, Ring: ring})
+	b := newInboxNode(t, inboxNodeOptions{Users: []string{"bob"}, Ring: ring, Configure: overrideAll(rec, "Delete", "Like")})
+	ctx := context.Background()
+	alice := a.F.ActorIRI("alice")
+	require.NoError(t, b.Store.PutRemoteActor(ctx, remoteActorFor(t, a, "alice")))
+	// a first activity caches the key
+	require.Equal(t, http.StatusAccepted, send(t, a, "alice", b, inboxPath(b, ""),
+		doc("id", a.F.NewID(), "type", "Like", "actor", alice, "object", b.F.ActorIRI("bob")), sendOptions{}))
+	ring.setGone(alice)
+	require.Equal(t, http.StatusAccepted, send(t, a, "alice", b, inboxPath(b, ""),
+		doc("id", alice+"#delete", "type", "Delete", "actor", alice, "object", alice), sendOptions{}))
+	waitIdle(t, b)
+	ins := rec.seen()
+	require.Len(t, ins, 2)
+	assert.Equal(t, vocab.TypeDelete, ins[1].Activity.Type)
+}
+
+func TestInboxRecordSurvivesShutdown(t *testing.T) {
+	ring := &keyRing{}
+	st := memory.New()
+	t.Cleanup(func() { st.Close() })
+	release := make(chan struct{})
+	started := make(chan struct{}, 10)
+	a := newInboxNode(t, inboxNodeOptions{Users: []string{"alice"}, Ring: ring})
+	b := newInboxNode(t, inboxNodeOptions{Users: []string{"bob"}, Ring: ring, Store: st, Configure: func(c *Config) {
+		c.InboxWorkers = 1
+		c.Override = map[string]InboxFunc{"Like": func(ctx context.Context, in *Inbound) error {
+			started <- struct{}{}
+			select {
+			case <-release:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}}
+	}})
+	ids := []string{a.F.NewID(), a.F.NewID()}
+	for _, id := range ids {
+		require.Equal(t, http.StatusAccepted, send(t, a, "alice", b, inboxPath(b, "bob"),
+			doc("id", id, "type", "Like", "actor", a.F.ActorIRI("alice"), "object", b.F.ActorIRI("bob")), sendOptions{}))
+	}
+	<-started
+	assert.Equal(t, 2, inboundCount(t, b), "recorded before the answer")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // do not wait for the activity in progress
+	assert.ErrorIs(t, b.F.Shutdown(ctx), context.Canceled)
+	assert.Equal(t, 2, inboundCount(t, b), "nothing processed is forgotten")
+	assert.ErrorIs(t, b.F.WaitIdle(context.Background()), ErrNotRunning)
+
+	// A new Federation on the same store processes both at Start.
+	rec := &overrideRecorder{}
+	b2, err := New(Config{Origin: b.Origin, Store: st, InsecureAllowPrivateAddresses: true,
+		Override: map[string]InboxFunc{"Like": rec.fn}})
+	require.NoError(t, err)
+	require.NoError(t, b2.Start(context.Background()))
+	t.Cleanup(func() { _ = b2.Shutdown(context.Background()) })
+	wctx, wcancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer wcancel()
+	require.NoError(t, b2.WaitIdle(wctx))
+	var got []string
+	for _, in := range rec.seen() {
+		got = append(got, in.Activity.ID)
+	}
+	assert.ElementsMatch(t, ids, got)
+	n, err := st.CountCollection(context.Background(), b2.inboundCollection())
+	require.NoError(t, err)
+	assert.Zero(t, n)
+}
+
+func TestReceiveLocal(t *testing.T) {
+	var count atomic.Int64
+	release := make(chan struct{})
+	b := newInboxNode(t, inboxNodeOptions{Users: []string{"alice", "bob", "carol"}, Configure: func(c *Config) {
+		c.InboxWorkers = 2
+		c.Override = map[string]InboxFunc{"Like": func(ctx context.Context, in *Inbound) error {
+			<-release
+			count.Add(1)
+			return nil
+		}}
+	}})
+	ctx := context.Background()
+	alice := b.F.ActorIRI("alice")
+
+	t.Run("once per activity whatever the recipients", func(t *testing.T) {
+		act := &vocab.Object{ID: b.F.NewID(), Type: vocab.TypeLike, Actor: []vocab.Ref{vocab.IRIRef(alice)},
+			Object: []vocab.Ref{vocab.IRIRef(b.F.ActorIRI("bob"))}}
+		require.NoError(t, b.F.receiveLocal(ctx, nil, act, b.F.ActorIRI("bob")))
+		require.NoError(t, b.F.receiveLocal(ctx, nil, act, b.F.ActorIRI("carol")))
+		close(release)
+		waitIdle(t, b)
+		assert.Equal(t, int64(1), count.Load())
+		e := b.waitEvent(is("Like", alice))
+		assert.Equal(t, b.F.ActorIRI("bob"), e.Recipient)
+	})
+
+	t.Run("more than the queue holds", func(t *testing.T) {
+		count.Store(0)
+		const n = 1500 // beyond the queue's 1024
+		for i := range n {
+			act := &vocab.Object{ID: fmt.Sprintf("%s/objects/like-%d", b.Origin, i), Type: vocab.TypeLike,
+				Actor: []vocab.Ref{vocab.IRIRef(alice)}, Object: []vocab.Ref{vocab.IRIRef(b.F.ActorIRI("bob"))}}
+			require.NoError(t, b.F.receiveLocal(ctx, nil, act, ""))
+		}
+		waitIdle(t, b)
+		assert.Equal(t, int64(n), count.Load())
+		assert.Zero(t, inboundCount(t, b))
+	})
+
+	t.Run("refused", func(t *testing.T) {
+		for name, act := range map[string]*vocab.Object{
+			"nil":          nil,
+			"no id":        {Type: vocab.TypeLike, Actor: []vocab.Ref{vocab.IRIRef(alice)}},
+			"no actor":     {ID: b.F.NewID(), Type: vocab.TypeLike},
+			"remote actor": {ID: "https://remote.example/1", Type: vocab.TypeLike, Actor: []vocab.Ref{vocab.IRIRef("https://remote.example/users/x")}},
+		} {
+			assert.ErrorIs(t, b.F.receiveLocal(ctx, nil, act, ""), ErrInvalidActivity, name)
+		}
+	})
+}
+
+func TestInboxSurvivesPanicsAndErrors(t *testing.T) {
+	ring := &keyRing{}
+	a := newInboxNode(t, inboxNodeOptions{Users: []string{"alice"}, Ring: ring})
+	var hookRan atomic.Bool
+	b := newInboxNode(t, inboxNodeOptions{Users: []string{"bob"}, Ring: ring, Configure: func(c *Config) {
+		c.Override = map[string]InboxFunc{
+			"Like":  func(context.Context, *Inbound) error { panic("boom") },
+			"Block": func(context.Context, *Inbound) error { return errors.New("refused") },
+			"Add":   func(context.Context, *Inbound) error { return nil },
+		}
+		c.Hooks.Block = func(context.Context, *Inbound) error { hookRan.Store(true); return nil }
+		c.Hooks.Add = func(context.Context, *Inbound) error { panic("hook boom") }
+	}})
+	alice := a.F.ActorIRI("alice")
+	for _, typ := range []string{"Like", "Block", "Add"} {
+		require.Equal(t, http.StatusAccepted, send(t, a, "alice", b, inboxPath(b, ""),
+			doc("id", a.F.NewID(), "type", typ, "actor", alice, "object", alice, "target", b.F.FeaturedIRI("bob")), sendOptions{}))
+	}
+	waitIdle(t, b)
+	assert.False(t, hookRan.Load(), "no hook after a failed side effect")
+	assert.Zero(t, inboundCount(t, b))
+}
+
+func TestInboxNotRunning(t *testing.T) {
+	ring := &keyRing{}
+	a := newInboxNode(t, inboxNodeOptions{Users: []string{"alice"}, Ring: ring})
+	b := newInboxNode(t, inboxNodeOptions{Users: []string{"bob"}, Ring: ring, NoStart: true})
+	assert.Equal(t, http.StatusServiceUnavailable, send(t, a, "alice", b, inboxPath(b, "bob"),
+		doc("id", a.F.NewID(), "type", "Like", "actor", a.F.ActorIRI("alice"), "object", b.F.ActorIRI("bob")), sendOptions{}))
+	assert.NoError(t, b.F.WaitIdle(context.Background()), "nothing waits")
+}
