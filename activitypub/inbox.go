@@ -233,6 +233,13 @@ func (f *Federation) receive(ctx context.Context, r *http.Request, username stri
 	}
 
 	verified, err := f.verifier.Verify(ctx, r)
+	var gone *goneKeyError
+	if err != nil && decErr == nil && act.Type == vocab.TypeDelete && errors.As(err, &gone) && gone.Cached != nil {
+		// The actor left after we cached its key: its farewell Delete
+		// verifies with the key it was signed with.
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		verified, err = f.verifyWith(ctx, r, gone.KeyID, gone.Cached)
+	}
 	if err != nil {
 		switch {
 		case decErr == nil && act.Type == vocab.TypeDelete && errors.Is(err, ErrGone):
@@ -283,6 +290,20 @@ func (f *Federation) receive(ctx context.Context, r *http.Request, username stri
 		return 0, err
 	}
 	return http.StatusAccepted, nil
+}
+
+// verifyWith verifies r with key standing for keyID, and the usual
+// resolver for any other key id.
+func (f *Federation) verifyWith(ctx context.Context, r *http.Request, keyID string, key *httpsig.VerificationKey) (*httpsig.Verified, error) {
+	v := *f.verifier
+	v.Resolver = httpsig.KeyResolverFunc(func(ctx context.Context, id string) (*httpsig.VerificationKey, error) {
+		if id == keyID {
+			k := *key
+			return &k, nil
+		}
+		return nil, fmt.Errorf("%w: %s", httpsig.ErrUnknownKey, id)
+	})
+	return v.Verify(ctx, r)
 }
 
 // activityMediaType reports whether a Content-Type names an Activity
