@@ -20,6 +20,10 @@ import (
 //	replies    objectIRI + "#replies"     IRIs of replies to a local object
 //	likes      objectIRI + "#likes"       IRIs of Like activities of a local object
 //	shares     objectIRI + "#shares"      IRIs of Announce activities of a local object
+//	create     objectIRI + "#create"      the Create that published a local object (Publish)
+//	undo       actorIRI + "#like-" + h    the actor's latest Like, Announce ("#announce-") or Block
+//	                                      ("#block-") of the object or actor whose IRI's SHA-256 starts with h
+//	                                      (32 hex digits), embedded by its Undo
 //
 // Follow relationships, in both directions, are store.Follows; remote actors
 // and their keys store.RemoteActors; published objects and activities
