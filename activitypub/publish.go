@@ -98,7 +98,7 @@ func (f *Federation) Publish(ctx context.Context, username string, o *vocab.Obje
 			}
 		}
 	}
-	return f.send(ctx, username, act, sendOptions{})
+	return f.send(ctx, username, act, publishOptions{})
 }
 
 // publishCreate stores a prepared post and sends its Create.
@@ -117,7 +117,7 @@ func (f *Federation) publishCreate(ctx context.Context, username string, post *v
 	if _, err := f.st.AddToCollection(ctx, createIndexIRI(post.ID), act.ID); err != nil {
 		return nil, err
 	}
-	return f.send(ctx, username, act, sendOptions{})
+	return f.send(ctx, username, act, publishOptions{})
 }
 
 // localActorIRI checks that username is a local actor and returns its IRI.
@@ -268,8 +268,8 @@ func (f *Federation) putLocal(ctx context.Context, o *vocab.Object, now time.Tim
 	return nil
 }
 
-// sendOptions tune one send.
-type sendOptions struct {
+// publishOptions tune one send.
+type publishOptions struct {
 	// personal delivers to remote actors' own inboxes rather than their
 	// shared inboxes: for activities meant for one actor (Follow, Block).
 	personal bool
@@ -280,7 +280,7 @@ type sendOptions struct {
 // send stores an activity published by username, adds it to the outbox and
 // hands it to local recipients and to delivery. act is complete: id, actor,
 // addressing.
-func (f *Federation) send(ctx context.Context, username string, act *vocab.Object, opts sendOptions) (*vocab.Object, error) {
+func (f *Federation) send(ctx context.Context, username string, act *vocab.Object, opts publishOptions) (*vocab.Object, error) {
 	me := f.ActorIRI(username)
 	now := f.now()
 	if err := f.putLocal(ctx, act, now); err != nil {

@@ -122,7 +122,7 @@ func (f *Federation) Follow(ctx context.Context, username, target string) (*voca
 	if _, err := f.st.PutFollow(ctx, fl); err != nil {
 		return nil, fmt.Errorf("activitypub: recording follow of %s: %w", them.ID, err)
 	}
-	return f.send(ctx, username, act, sendOptions{personal: true})
+	return f.send(ctx, username, act, publishOptions{personal: true})
 }
 
 // sharedInboxOf returns an actor's shared inbox, or "".
@@ -164,7 +164,7 @@ func (f *Federation) Unfollow(ctx context.Context, username, target string) (*vo
 	if _, err := f.st.DeleteFollow(ctx, me, them); err != nil {
 		return nil, err
 	}
-	return f.send(ctx, username, undo, sendOptions{personal: true, inboxes: []string{fl.Inbox}})
+	return f.send(ctx, username, undo, publishOptions{personal: true, inboxes: []string{fl.Inbox}})
 }
 
 // Like sends a Like of objectIRI to its author and adds the object to
@@ -222,7 +222,7 @@ func (f *Federation) react(ctx context.Context, username, objectIRI, typ string)
 	if _, err := f.st.AddToCollection(ctx, index, act.ID); err != nil {
 		return nil, err
 	}
-	return f.send(ctx, username, act, sendOptions{})
+	return f.send(ctx, username, act, publishOptions{})
 }
 
 // Unlike sends an Undo of username's Like of objectIRI, the Like embedded,
@@ -279,7 +279,7 @@ func (f *Federation) unreact(ctx context.Context, username, objectIRI, typ strin
 			return nil, err
 		}
 	}
-	return f.send(ctx, username, undo, sendOptions{personal: typ == vocab.TypeBlock})
+	return f.send(ctx, username, undo, publishOptions{personal: typ == vocab.TypeBlock})
 }
 
 // Reply publishes a Note by username in reply to inReplyTo, with content
@@ -377,7 +377,7 @@ func (f *Federation) UpdatePost(ctx context.Context, username string, o *vocab.O
 	act := f.newActivity(vocab.TypeUpdate, me)
 	act.Object = []vocab.Ref{vocab.ObjectRef(post)}
 	copyAudience(act, post)
-	return f.send(ctx, username, act, sendOptions{})
+	return f.send(ctx, username, act, publishOptions{})
 }
 
 // refreshCreate replaces the post embedded in its stored Create, so the
@@ -437,7 +437,7 @@ func (f *Federation) DeletePost(ctx context.Context, username, objectIRI string)
 	if _, err := f.st.RemoveFromCollection(ctx, f.FeaturedIRI(username), objectIRI); err != nil {
 		return nil, err
 	}
-	return f.send(ctx, username, act, sendOptions{})
+	return f.send(ctx, username, act, publishOptions{})
 }
 
 // Block sends a Block of target from username, records it in username's
@@ -470,7 +470,7 @@ func (f *Federation) Block(ctx context.Context, username, target string) (*vocab
 			return nil, err
 		}
 	}
-	return f.send(ctx, username, act, sendOptions{personal: true})
+	return f.send(ctx, username, act, publishOptions{personal: true})
 }
 
 // Unblock sends an Undo of username's Block of target, the Block embedded,
@@ -526,7 +526,7 @@ func (f *Federation) Move(ctx context.Context, username, targetIRI string) (*voc
 	act.Object = iris(me)
 	act.Target = iris(target.ID)
 	act.To = iris(f.FollowersIRI(username))
-	return f.send(ctx, username, act, sendOptions{})
+	return f.send(ctx, username, act, publishOptions{})
 }
 
 // UpdateProfile sends an Update carrying username's current actor document
@@ -544,7 +544,7 @@ func (f *Federation) UpdateProfile(ctx context.Context, username string) (*vocab
 	act.Object = []vocab.Ref{vocab.ObjectRef(doc)}
 	act.To = iris(vocab.PublicIRI)
 	act.Cc = iris(f.FollowersIRI(username))
-	return f.send(ctx, username, act, sendOptions{})
+	return f.send(ctx, username, act, publishOptions{})
 }
 
 // DeleteActor sends a Delete of username's actor to the public, its
@@ -580,7 +580,7 @@ func (f *Federation) DeleteActor(ctx context.Context, username string) (*vocab.O
 	act.Object = iris(me)
 	act.To = iris(vocab.PublicIRI)
 	act.Cc = iris(f.FollowersIRI(username))
-	sent, err := f.send(ctx, username, act, sendOptions{inboxes: inboxes})
+	sent, err := f.send(ctx, username, act, publishOptions{inboxes: inboxes})
 	if err != nil {
 		return nil, err
 	}
@@ -636,5 +636,5 @@ func (f *Federation) feature(ctx context.Context, username, objectIRI, typ strin
 	act.Target = iris(featured)
 	act.To = iris(vocab.PublicIRI)
 	act.Cc = iris(f.FollowersIRI(username))
-	return f.send(ctx, username, act, sendOptions{})
+	return f.send(ctx, username, act, publishOptions{})
 }
