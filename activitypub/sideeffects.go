@@ -1,21 +1,961 @@
 package activitypub
 
-import "context"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+
+	"github.com/starling-fed/starling/activitypub/delivery"
+	"github.com/starling-fed/starling/activitypub/vocab"
+	"github.com/starling-fed/starling/store"
+)
+
+// Side effects of received activities. The inbox has checked who signed an
+// activity and that its id is on its actor's host; everything else — who may
+// do what to which object — is checked here, before anything is written. A
+// refused activity changes nothing and fails with ErrForbidden,
+// ErrOriginMismatch or ErrInvalidActivity.
+//
+// Besides the state described in state.go, side effects keep:
+//
+//	blocked-by   localActorIRI + "#blocked-by"   remote actor IRIs that sent the local actor a Block
+//	featured     the remote actor's featured IRI  object IRIs a remote actor pinned (Add/Remove)
+//
+// Received Follow, Like, Announce and Block activities are cached as remote
+// objects under their ids, so that an Undo naming only the id finds what it
+// undoes and an Accept can embed the Follow it answers.
+//
+// The local actors a remote actor is related to need no index of their own:
+// store.Follows lists relationships by either side, and every stored
+// relationship has a local actor on at least one side, so
+// Following(remote) lists the local actors it follows and Followers(remote)
+// the local actors following it.
+
+func blockedByIRI(localActorIRI string) string { return localActorIRI + "#blocked-by" }
 
 // DefaultSideEffect runs the built-in side effect of in's activity type,
-// for an Override that adds to it.
+// for an Override that adds to it. Types without one (Flag, and types this
+// package does not know) do nothing. A refused activity changes nothing and
+// returns an error wrapping ErrForbidden, ErrOriginMismatch or
+// ErrInvalidActivity.
 func (f *Federation) DefaultSideEffect(ctx context.Context, in *Inbound) error {
-	return errUnimplemented
+	if in == nil || in.Activity == nil || in.Actor == nil || in.Actor.ID == "" {
+		return fmt.Errorf("%w: no activity or actor", ErrInvalidActivity)
+	}
+	if in.Activity.ID == "" {
+		return fmt.Errorf("%w: activity without id", ErrInvalidActivity)
+	}
+	switch in.Activity.Type {
+	case vocab.TypeFollow:
+		return f.onFollow(ctx, in)
+	case vocab.TypeAccept, vocab.TypeReject:
+		return f.onFollowResponse(ctx, in)
+	case vocab.TypeUndo:
+		return f.onUndo(ctx, in)
+	case vocab.TypeCreate:
+		return f.onCreate(ctx, in)
+	case vocab.TypeUpdate:
+		return f.onUpdate(ctx, in)
+	case vocab.TypeDelete:
+		return f.onDelete(ctx, in)
+	case vocab.TypeLike:
+		return f.onReaction(ctx, in, likesIRI)
+	case vocab.TypeAnnounce:
+		return f.onAnnounce(ctx, in)
+	case vocab.TypeBlock:
+		return f.onBlock(ctx, in)
+	case vocab.TypeAdd, vocab.TypeRemove:
+		return f.onFeatured(ctx, in)
+	case vocab.TypeMove:
+		return f.onMove(ctx, in)
+	}
+	return nil
 }
 
 // AcceptFollow accepts a pending Follow of a local actor that approves
-// followers manually, and sends the Accept.
+// followers manually, and sends the Accept. Accepting an accepted follow
+// sends the Accept again. An unknown id fails with ErrNotFound; a Follow of
+// a remote actor (one a local actor sent) with ErrInvalidActivity.
 func (f *Federation) AcceptFollow(ctx context.Context, followActivityID string) error {
-	return errUnimplemented
+	fl, err := f.localFollowee(ctx, followActivityID)
+	if err != nil {
+		return err
+	}
+	if err := f.st.SetFollowState(ctx, fl.Follower, fl.Followee, store.FollowAccepted); err != nil {
+		return err
+	}
+	return f.answerFollow(ctx, vocab.TypeAccept, fl, f.followActivity(ctx, fl))
 }
 
 // RejectFollow rejects a pending (or accepted) Follow of a local actor and
-// sends the Reject.
+// sends the Reject. Errors are those of AcceptFollow.
 func (f *Federation) RejectFollow(ctx context.Context, followActivityID string) error {
-	return errUnimplemented
+	fl, err := f.localFollowee(ctx, followActivityID)
+	if err != nil {
+		return err
+	}
+	follow := f.followActivity(ctx, fl)
+	if _, err := f.st.DeleteFollow(ctx, fl.Follower, fl.Followee); err != nil {
+		return err
+	}
+	if err := f.answerFollow(ctx, vocab.TypeReject, fl, follow); err != nil {
+		return err
+	}
+	f.forgetRemote(ctx, fl.ActivityID)
+	return nil
+}
+
+// localFollowee finds the relationship of a Follow activity whose followee
+// is a local actor.
+func (f *Federation) localFollowee(ctx context.Context, followActivityID string) (store.Follow, error) {
+	fl, err := f.st.FollowByActivity(ctx, followActivityID)
+	if errors.Is(err, store.ErrNotFound) {
+		return fl, fmt.Errorf("%w: follow %s", ErrNotFound, followActivityID)
+	}
+	if err != nil {
+		return fl, err
+	}
+	if _, ok := f.Username(fl.Followee); !ok {
+		return fl, fmt.Errorf("%w: follow %s is not of a local actor", ErrInvalidActivity, followActivityID)
+	}
+	return fl, nil
+}
+
+// onFollow stores a Follow of a local actor, accepted at once unless the
+// actor approves followers manually, and answers an accepted one with an
+// Accept. A repeated Follow of an accepted follow is accepted again.
+func (f *Federation) onFollow(ctx context.Context, in *Inbound) error {
+	act, actor := in.Activity, in.Actor.ID
+	followee := vocab.First(act.Object).ID()
+	name, ok := f.Username(followee)
+	if !ok {
+		return fmt.Errorf("%w: Follow of %q, not a local actor", ErrInvalidActivity, followee)
+	}
+	la, err := f.LocalActor(ctx, name)
+	if errors.Is(err, ErrNotFound) || errors.Is(err, ErrGone) {
+		return fmt.Errorf("%w: Follow of %s: %w", ErrInvalidActivity, followee, err)
+	}
+	if err != nil {
+		return err
+	}
+	if in.Actor.Inbox == "" {
+		return fmt.Errorf("%w: follower %s has no inbox", ErrInvalidActivity, actor)
+	}
+	state := store.FollowAccepted
+	if la.ManuallyApprovesFollowers {
+		state = store.FollowPending
+	}
+	old, err := f.st.GetFollow(ctx, actor, followee)
+	switch {
+	case err == nil:
+		if old.State == store.FollowAccepted {
+			state = store.FollowAccepted
+		}
+	case !errors.Is(err, store.ErrNotFound):
+		return err
+	}
+	fl := store.Follow{
+		Follower: actor, Followee: followee, ActivityID: act.ID, State: state,
+		Inbox: in.Actor.Inbox, SharedInbox: sharedInbox(in.Actor), Created: f.now(),
+	}
+	if err := f.putRemote(ctx, act, in.Raw); err != nil {
+		return err
+	}
+	if _, err := f.st.PutFollow(ctx, fl); err != nil {
+		return err
+	}
+	if old.ActivityID != "" && old.ActivityID != act.ID {
+		f.forgetRemote(ctx, old.ActivityID)
+	}
+	if state == store.FollowPending {
+		in.Pending = true
+		return nil
+	}
+	return f.answerFollow(ctx, vocab.TypeAccept, fl, act)
+}
+
+// answerFollow sends an Accept or Reject of follow, embedding it, from the
+// followee to the follower.
+func (f *Federation) answerFollow(ctx context.Context, typ string, fl store.Follow, follow *vocab.Object) error {
+	embedded := *follow
+	embedded.LDContext = nil
+	resp := &vocab.Object{
+		ID:     f.NewID(),
+		Type:   typ,
+		Actor:  []vocab.Ref{vocab.IRIRef(fl.Followee)},
+		Object: []vocab.Ref{vocab.ObjectRef(&embedded)},
+		To:     []vocab.Ref{vocab.IRIRef(fl.Follower)},
+	}
+	return f.sendActivity(ctx, fl.Followee, resp, fl.Follower, fl.Inbox, fl.ActivityID)
+}
+
+// followActivity returns the Follow activity of a relationship: as received
+// when it was kept, else rebuilt from the relationship.
+func (f *Federation) followActivity(ctx context.Context, fl store.Follow) *vocab.Object {
+	if so, err := f.st.GetObject(ctx, fl.ActivityID); err == nil {
+		if o, err := f.decoder.Decode(ctx, so.Document); err == nil && o.Type == vocab.TypeFollow {
+			return o
+		}
+	}
+	return &vocab.Object{
+		ID:     fl.ActivityID,
+		Type:   vocab.TypeFollow,
+		Actor:  []vocab.Ref{vocab.IRIRef(fl.Follower)},
+		Object: []vocab.Ref{vocab.IRIRef(fl.Followee)},
+	}
+}
+
+// onFollowResponse applies an Accept or Reject of a Follow a local actor
+// sent. Only the followee may answer it.
+func (f *Federation) onFollowResponse(ctx context.Context, in *Inbound) error {
+	act, actor := in.Activity, in.Actor.ID
+	ref := vocab.First(act.Object)
+	if ref.ID() == "" && ref.Object == nil {
+		return fmt.Errorf("%w: %s without object", ErrInvalidActivity, act.Type)
+	}
+	fl, err := f.st.FollowByActivity(ctx, ref.ID())
+	if errors.Is(err, store.ErrNotFound) && ref.Object != nil && ref.Object.Type == vocab.TypeFollow {
+		// Some servers answer with a Follow whose id we never minted
+		// (or none): find the relationship by its two actors.
+		fl, err = f.st.GetFollow(ctx, vocab.First(ref.Object.Actor).ID(), vocab.First(ref.Object.Object).ID())
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("%w: %s of unknown follow %s", ErrNotFound, act.Type, ref.ID())
+	}
+	if err != nil {
+		return err
+	}
+	if _, local := f.Username(fl.Follower); !local || fl.Followee != actor {
+		return fmt.Errorf("%w: %s of a follow of %s by %s", ErrForbidden, actor, fl.Followee, fl.Follower)
+	}
+	if act.Type == vocab.TypeAccept {
+		return f.st.SetFollowState(ctx, fl.Follower, fl.Followee, store.FollowAccepted)
+	}
+	_, err = f.st.DeleteFollow(ctx, fl.Follower, fl.Followee)
+	return err
+}
+
+// onUndo undoes a Follow, Like, Announce or Block the actor sent.
+func (f *Federation) onUndo(ctx context.Context, in *Inbound) error {
+	act, actor := in.Activity, in.Actor.ID
+	ref := vocab.First(act.Object)
+	id := ref.ID()
+	if id == "" && ref.Object == nil {
+		return fmt.Errorf("%w: Undo without object", ErrInvalidActivity)
+	}
+	if id != "" {
+		fl, err := f.st.FollowByActivity(ctx, id)
+		switch {
+		case err == nil:
+			if fl.Follower != actor {
+				return fmt.Errorf("%w: Undo by %s of a Follow by %s", ErrForbidden, actor, fl.Follower)
+			}
+			if _, err := f.st.DeleteFollow(ctx, fl.Follower, fl.Followee); err != nil {
+				return err
+			}
+			f.forgetRemote(ctx, id)
+			return nil
+		case !errors.Is(err, store.ErrNotFound):
+			return err
+		}
+	}
+	// What is undone: our cached copy when we kept it (trusted: it came
+	// from its actor), else the embedded activity, whose id must then be
+	// on the actor's host.
+	undone, stored, err := f.cachedRemote(ctx, id)
+	if err != nil {
+		return err
+	}
+	if undone == nil {
+		undone = ref.Object
+		if undone == nil {
+			return nil // an activity we never saw: nothing to undo
+		}
+		if id != "" && !sameHost(id, actor) {
+			return fmt.Errorf("%w: Undo by %s of %s", ErrOriginMismatch, actor, id)
+		}
+	}
+	if by := vocab.First(undone.Actor).ID(); by != actor {
+		return fmt.Errorf("%w: Undo by %s of a %s by %s", ErrForbidden, actor, undone.Type, by)
+	}
+	object := vocab.First(undone.Object).ID()
+	switch undone.Type {
+	case vocab.TypeFollow:
+		// A Follow whose id is not the one the relationship holds: the
+		// relationship is still the actor's own.
+		if _, err := f.st.DeleteFollow(ctx, actor, object); err != nil {
+			return err
+		}
+	case vocab.TypeLike, vocab.TypeAnnounce:
+		if id == "" {
+			return nil
+		}
+		coll := likesIRI(object)
+		if undone.Type == vocab.TypeAnnounce {
+			coll = sharesIRI(object)
+		}
+		if f.IsLocal(object) {
+			if _, err := f.st.RemoveFromCollection(ctx, coll, id); err != nil {
+				return err
+			}
+		}
+		if undone.Type == vocab.TypeAnnounce {
+			if err := f.removeFromLocalInboxes(ctx, actor, id); err != nil {
+				return err
+			}
+		}
+	case vocab.TypeBlock:
+		if _, ok := f.Username(object); ok {
+			if _, err := f.st.RemoveFromCollection(ctx, blockedByIRI(object), actor); err != nil {
+				return err
+			}
+		}
+	default:
+		return nil
+	}
+	if stored {
+		f.forgetRemote(ctx, id)
+	}
+	return nil
+}
+
+// cachedRemote returns the remote object or activity cached under id, or
+// nil when none is.
+func (f *Federation) cachedRemote(ctx context.Context, id string) (*vocab.Object, bool, error) {
+	if id == "" {
+		return nil, false, nil
+	}
+	so, err := f.st.GetObject(ctx, id)
+	switch {
+	case errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrGone):
+		return nil, false, nil
+	case err != nil:
+		return nil, false, err
+	case so.Local:
+		return nil, false, nil
+	}
+	o, err := f.decoder.Decode(ctx, so.Document)
+	if err != nil {
+		return nil, false, nil // an unreadable cache entry is as good as none
+	}
+	return o, true, nil
+}
+
+// onCreate stores a post addressed to a local actor, written by someone a
+// local actor follows, replying to a local object, or to be forwarded to
+// the followers of a local actor (it answers their post, directly or down
+// a thread, and addresses their followers); files it in the inboxes of the
+// local actors it is for; and forwards it. Other posts are dropped.
+func (f *Federation) onCreate(ctx context.Context, in *Inbound) error {
+	act, actor, obj := in.Activity, in.Actor.ID, in.Object
+	if obj == nil || obj.ID == "" {
+		return fmt.Errorf("%w: Create %s: object unavailable", ErrInvalidActivity, act.ID)
+	}
+	if !slices.Contains(vocab.IDs(obj.AttributedTo), actor) {
+		return fmt.Errorf("%w: Create by %s of %s attributed to %v", ErrForbidden, actor, obj.ID, vocab.IDs(obj.AttributedTo))
+	}
+	if !sameHost(obj.ID, actor) {
+		return fmt.Errorf("%w: Create by %s of %s", ErrOriginMismatch, actor, obj.ID)
+	}
+	recipients, err := f.createRecipients(ctx, in)
+	if err != nil {
+		return err
+	}
+	var parents []string
+	for _, p := range vocab.IDs(obj.InReplyTo) {
+		if _, err := f.ownObject(ctx, p); err == nil {
+			parents = append(parents, p)
+		}
+	}
+	owners := f.forwardOwners(ctx, in)
+	if len(recipients) == 0 && len(parents) == 0 && len(owners) == 0 {
+		f.log.LogAttrs(ctx, slog.LevelDebug, "dropped unsolicited post",
+			slog.String("activity_id", act.ID), slog.String("actor", actor))
+		return nil
+	}
+	if err := f.putRemote(ctx, obj, nil); err != nil {
+		if errors.Is(err, store.ErrGone) {
+			return nil // deleted before its Create arrived
+		}
+		return err
+	}
+	if err := f.putRemote(ctx, act, in.Raw); err != nil && !errors.Is(err, store.ErrGone) {
+		return err
+	}
+	for _, p := range parents {
+		if _, err := f.st.AddToCollection(ctx, repliesIRI(p), obj.ID); err != nil {
+			return err
+		}
+	}
+	for _, r := range recipients {
+		if _, err := f.st.AddToCollection(ctx, f.inboxOf(r), act.ID); err != nil {
+			return err
+		}
+	}
+	if !f.IsLocal(obj.ID) {
+		if err := f.fetchAncestors(ctx, obj); err != nil {
+			f.log.LogAttrs(ctx, slog.LevelInfo, "fetching ancestors failed",
+				slog.String("activity_id", act.ID), slog.String("error", err.Error()))
+		}
+	}
+	return f.forwardTo(ctx, in, owners)
+}
+
+// createRecipients returns the local actors a post is for: those it
+// addresses, the authors of the local posts it replies to when it is
+// visible to them, and the local followers of its author when it is public
+// or addressed to the author's followers.
+func (f *Federation) createRecipients(ctx context.Context, in *Inbound) ([]string, error) {
+	obj := in.Object
+	aud := audience(in.Activity)
+	for _, a := range audience(obj) {
+		if !slices.Contains(aud, a) {
+			aud = append(aud, a)
+		}
+	}
+	var out []string
+	add := func(iri string) {
+		if !slices.Contains(out, iri) {
+			out = append(out, iri)
+		}
+	}
+	for _, iri := range aud {
+		if name, ok := f.Username(iri); ok {
+			if _, err := f.LocalActor(ctx, name); err == nil {
+				add(iri)
+			}
+		}
+	}
+	for _, p := range vocab.IDs(obj.InReplyTo) {
+		po, err := f.ownObject(ctx, p)
+		if err != nil {
+			continue
+		}
+		for _, author := range vocab.IDs(po.AttributedTo) {
+			if _, ok := f.Username(author); ok && f.canSee(ctx, obj, author) {
+				add(author)
+			}
+		}
+	}
+	if isPublic(obj) || (in.Actor.Followers != "" && slices.Contains(aud, in.Actor.Followers)) {
+		err := f.eachFollow(ctx, store.FollowAccepted, true, in.Actor.ID, func(fl store.Follow) error {
+			if _, ok := f.Username(fl.Follower); ok {
+				add(fl.Follower)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// inboxOf returns the inbox collection of a local actor IRI.
+func (f *Federation) inboxOf(actorIRI string) string {
+	name, _ := f.Username(actorIRI)
+	return f.InboxIRI(name)
+}
+
+// onUpdate refreshes a remote actor (only the actor itself may) or replaces
+// a cached post with its edit (only its author, from its own host).
+func (f *Federation) onUpdate(ctx context.Context, in *Inbound) error {
+	act, actor, obj := in.Activity, in.Actor.ID, in.Object
+	id := vocab.First(act.Object).ID()
+	if obj != nil && obj.ID != "" {
+		id = obj.ID
+	}
+	if id == "" {
+		return fmt.Errorf("%w: Update without object", ErrInvalidActivity)
+	}
+	if id == actor {
+		if f.IsLocal(actor) {
+			return nil // a local actor's profile is the host's
+		}
+		if _, err := f.remoteActor(ctx, actor, true); err != nil {
+			return err
+		}
+		return nil
+	}
+	if obj != nil && obj.IsActor() {
+		return fmt.Errorf("%w: Update by %s of actor %s", ErrForbidden, actor, id)
+	}
+	if _, err := f.st.GetRemoteActor(ctx, id); err == nil {
+		return fmt.Errorf("%w: Update by %s of actor %s", ErrForbidden, actor, id)
+	}
+	if obj == nil {
+		return fmt.Errorf("%w: Update %s: object unavailable", ErrInvalidActivity, act.ID)
+	}
+	if !slices.Contains(vocab.IDs(obj.AttributedTo), actor) {
+		return fmt.Errorf("%w: Update by %s of %s attributed to %v", ErrForbidden, actor, id, vocab.IDs(obj.AttributedTo))
+	}
+	if !sameHost(id, actor) {
+		return fmt.Errorf("%w: Update by %s of %s", ErrOriginMismatch, actor, id)
+	}
+	so, err := f.st.GetObject(ctx, id)
+	switch {
+	case errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrGone):
+		return nil // not one we keep
+	case err != nil:
+		return err
+	}
+	held, err := f.decoder.Decode(ctx, so.Document)
+	if err != nil {
+		return fmt.Errorf("activitypub: cached %s: %w", id, err)
+	}
+	if !slices.Contains(vocab.IDs(held.AttributedTo), actor) {
+		return fmt.Errorf("%w: Update by %s of %s attributed to %v", ErrForbidden, actor, id, vocab.IDs(held.AttributedTo))
+	}
+	if so.Local {
+		return nil // a local actor's edit: stored when published
+	}
+	if err := f.forward(ctx, in); err != nil {
+		return err
+	}
+	if err := f.putRemote(ctx, obj, nil); err != nil && !errors.Is(err, store.ErrGone) {
+		return err
+	}
+	return nil
+}
+
+// onDelete tombstones a cached post (only its author may delete it) or,
+// when the object is the actor itself, forgets the actor and every follow
+// relationship it had with local actors.
+func (f *Federation) onDelete(ctx context.Context, in *Inbound) error {
+	act, actor := in.Activity, in.Actor.ID
+	id := vocab.First(act.Object).ID()
+	if id == "" {
+		return fmt.Errorf("%w: Delete without object", ErrInvalidActivity)
+	}
+	if id == actor {
+		if f.IsLocal(actor) {
+			return nil // a local account's removal is the host's
+		}
+		return f.forgetActor(ctx, actor)
+	}
+	so, err := f.st.GetObject(ctx, id)
+	switch {
+	case errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrGone):
+		if _, err := f.st.GetRemoteActor(ctx, id); err == nil {
+			return fmt.Errorf("%w: Delete by %s of actor %s", ErrForbidden, actor, id)
+		}
+		return nil // nothing we keep
+	case err != nil:
+		return err
+	}
+	held, err := f.decoder.Decode(ctx, so.Document)
+	if err != nil {
+		return fmt.Errorf("activitypub: cached %s: %w", id, err)
+	}
+	authors := append(vocab.IDs(held.AttributedTo), vocab.IDs(held.Actor)...)
+	if !slices.Contains(authors, actor) || (!f.IsLocal(actor) && !sameHost(id, actor)) {
+		return fmt.Errorf("%w: Delete by %s of %s by %v", ErrForbidden, actor, id, authors)
+	}
+	if so.Local {
+		return nil // a local actor's delete: tombstoned when published
+	}
+	if err := f.forward(ctx, in); err != nil {
+		return err
+	}
+	if err := f.st.DeleteObject(ctx, id, f.now()); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	for _, p := range vocab.IDs(held.InReplyTo) {
+		if f.IsLocal(p) {
+			if _, err := f.st.RemoveFromCollection(ctx, repliesIRI(p), id); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// forgetActor removes every follow relationship between a deleted remote
+// actor and local actors, and its cached document and keys.
+func (f *Federation) forgetActor(ctx context.Context, actor string) error {
+	for _, state := range []store.FollowState{store.FollowAccepted, store.FollowPending} {
+		for _, followers := range []bool{false, true} {
+			if err := f.deleteAllFollows(ctx, state, followers, actor); err != nil {
+				return err
+			}
+		}
+	}
+	return f.st.DeleteRemoteActor(ctx, actor)
+}
+
+// deleteAllFollows deletes the relationships of actor in state: those it
+// is followed in when followers is set, else those it follows.
+func (f *Federation) deleteAllFollows(ctx context.Context, state store.FollowState, followers bool, actor string) error {
+	for {
+		var page store.FollowPage
+		var err error
+		if followers {
+			page, err = f.st.Followers(ctx, actor, state, "", store.MaxPageSize)
+		} else {
+			page, err = f.st.Following(ctx, actor, state, "", store.MaxPageSize)
+		}
+		if err != nil {
+			return err
+		}
+		if len(page.Follows) == 0 {
+			return nil
+		}
+		removed := 0
+		for _, fl := range page.Follows {
+			ok, err := f.st.DeleteFollow(ctx, fl.Follower, fl.Followee)
+			if err != nil {
+				return err
+			}
+			if ok {
+				removed++
+			}
+		}
+		if removed == 0 {
+			return nil // another caller is deleting the same ones
+		}
+	}
+}
+
+// eachFollow calls fn for each relationship of actor in state: those it is
+// followed in when followers is set, else those it follows.
+func (f *Federation) eachFollow(ctx context.Context, state store.FollowState, followers bool, actor string, fn func(store.Follow) error) error {
+	cursor := ""
+	for {
+		var page store.FollowPage
+		var err error
+		if followers {
+			page, err = f.st.Followers(ctx, actor, state, cursor, store.MaxPageSize)
+		} else {
+			page, err = f.st.Following(ctx, actor, state, cursor, store.MaxPageSize)
+		}
+		if err != nil {
+			return err
+		}
+		for _, fl := range page.Follows {
+			if err := fn(fl); err != nil {
+				return err
+			}
+		}
+		if page.Next == "" {
+			return nil
+		}
+		cursor = page.Next
+	}
+}
+
+// onReaction counts a Like of a local object in its likes collection and
+// keeps the Like (with a Misskey reaction's content) for its Undo. Likes
+// of other objects are ignored.
+func (f *Federation) onReaction(ctx context.Context, in *Inbound, coll func(string) string) error {
+	act := in.Activity
+	object := vocab.First(act.Object).ID()
+	if object == "" {
+		return fmt.Errorf("%w: %s without object", ErrInvalidActivity, act.Type)
+	}
+	if !f.IsLocal(object) {
+		return nil
+	}
+	if _, err := f.ownObject(ctx, object); err != nil {
+		return nil // not an object of ours
+	}
+	if err := f.putRemote(ctx, act, in.Raw); err != nil {
+		return err
+	}
+	_, err := f.st.AddToCollection(ctx, coll(object), act.ID)
+	return err
+}
+
+// onAnnounce counts a share of a local object, or files a post shared by
+// an actor local actors follow in their inboxes, with the post as fetched
+// from its origin.
+func (f *Federation) onAnnounce(ctx context.Context, in *Inbound) error {
+	act, actor := in.Activity, in.Actor.ID
+	object := vocab.First(act.Object).ID()
+	if object == "" {
+		return fmt.Errorf("%w: Announce without object", ErrInvalidActivity)
+	}
+	if f.IsLocal(object) {
+		return f.onReaction(ctx, in, sharesIRI)
+	}
+	aud := audience(act)
+	if !isPublic(act) && (in.Actor.Followers == "" || !slices.Contains(aud, in.Actor.Followers)) {
+		return nil // not shared with followers
+	}
+	var followers []string
+	err := f.eachFollow(ctx, store.FollowAccepted, true, actor, func(fl store.Follow) error {
+		if _, ok := f.Username(fl.Follower); ok {
+			followers = append(followers, fl.Follower)
+		}
+		return nil
+	})
+	if err != nil || len(followers) == 0 {
+		return err
+	}
+	obj := in.Object
+	if obj == nil || obj.ID != object {
+		return fmt.Errorf("%w: Announce %s: object unavailable", ErrInvalidActivity, act.ID)
+	}
+	if !isPublic(obj) {
+		return fmt.Errorf("%w: Announce by %s of non-public %s", ErrForbidden, actor, object)
+	}
+	if err := f.putRemote(ctx, obj, nil); err != nil {
+		if errors.Is(err, store.ErrGone) {
+			return nil
+		}
+		return err
+	}
+	if err := f.putRemote(ctx, act, in.Raw); err != nil {
+		return err
+	}
+	for _, fl := range followers {
+		if _, err := f.st.AddToCollection(ctx, f.inboxOf(fl), act.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// removeFromLocalInboxes takes an activity of actor out of the inboxes of
+// the local actors following it (an undone Announce).
+func (f *Federation) removeFromLocalInboxes(ctx context.Context, actor, activityID string) error {
+	return f.eachFollow(ctx, store.FollowAccepted, true, actor, func(fl store.Follow) error {
+		if _, ok := f.Username(fl.Follower); !ok {
+			return nil
+		}
+		_, err := f.st.RemoveFromCollection(ctx, f.inboxOf(fl.Follower), activityID)
+		return err
+	})
+}
+
+// onBlock ends the follows between a remote actor and the local actor it
+// blocks, both ways, and records the block.
+func (f *Federation) onBlock(ctx context.Context, in *Inbound) error {
+	act, actor := in.Activity, in.Actor.ID
+	target := vocab.First(act.Object).ID()
+	if _, ok := f.Username(target); !ok {
+		return nil // a block of someone not ours
+	}
+	if err := f.putRemote(ctx, act, in.Raw); err != nil {
+		return err
+	}
+	if _, err := f.st.DeleteFollow(ctx, actor, target); err != nil {
+		return err
+	}
+	if _, err := f.st.DeleteFollow(ctx, target, actor); err != nil {
+		return err
+	}
+	_, err := f.st.AddToCollection(ctx, blockedByIRI(target), actor)
+	return err
+}
+
+// onFeatured keeps a remote actor's featured (pinned) collection: Add and
+// Remove whose target is the actor's own featured collection, of the
+// actor's own posts. Others are ignored.
+func (f *Federation) onFeatured(ctx context.Context, in *Inbound) error {
+	act, actor := in.Activity, in.Actor.ID
+	target := vocab.First(act.Target).ID()
+	object := vocab.First(act.Object).ID()
+	if target == "" || target != in.Actor.Featured || f.IsLocal(target) {
+		return nil
+	}
+	if object == "" {
+		return fmt.Errorf("%w: %s without object", ErrInvalidActivity, act.Type)
+	}
+	if !sameHost(object, actor) {
+		return fmt.Errorf("%w: %s by %s of %s", ErrOriginMismatch, act.Type, actor, object)
+	}
+	if act.Type == vocab.TypeRemove {
+		_, err := f.st.RemoveFromCollection(ctx, target, object)
+		return err
+	}
+	if obj := in.Object; obj != nil && obj.ID == object && slices.Contains(vocab.IDs(obj.AttributedTo), actor) {
+		if err := f.putRemote(ctx, obj, nil); err != nil && !errors.Is(err, store.ErrGone) {
+			return err
+		}
+	}
+	_, err := f.st.AddToCollection(ctx, target, object)
+	return err
+}
+
+// onMove verifies that the actor's new account names it in alsoKnownAs,
+// then moves the local actors following it: each follows the new account
+// and undoes its follow of the old one.
+func (f *Federation) onMove(ctx context.Context, in *Inbound) error {
+	act, old := in.Activity, in.Actor.ID
+	if object := vocab.First(act.Object).ID(); object != old {
+		return fmt.Errorf("%w: Move by %s of %s", ErrForbidden, old, object)
+	}
+	target := vocab.First(act.Target).ID()
+	if target == "" || target == old {
+		return fmt.Errorf("%w: Move without a new actor", ErrInvalidActivity)
+	}
+	var moved *vocab.Object
+	var err error
+	if name, ok := f.Username(target); ok {
+		moved, err = f.ActorDocument(ctx, name)
+	} else {
+		moved, err = f.remoteActor(ctx, target, true)
+	}
+	if err != nil {
+		return fmt.Errorf("activitypub: Move of %s to %s: %w", old, target, err)
+	}
+	if !slices.Contains(moved.AlsoKnownAs, old) {
+		return fmt.Errorf("%w: Move of %s to %s, which does not list it in alsoKnownAs", ErrForbidden, old, target)
+	}
+	if moved.Inbox == "" {
+		return fmt.Errorf("%w: Move to %s, which has no inbox", ErrInvalidActivity, target)
+	}
+	var follows []store.Follow
+	for _, state := range []store.FollowState{store.FollowAccepted, store.FollowPending} {
+		err := f.eachFollow(ctx, state, true, old, func(fl store.Follow) error {
+			if _, ok := f.Username(fl.Follower); ok {
+				follows = append(follows, fl)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	for _, fl := range follows {
+		if err := f.moveFollow(ctx, fl, moved); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// moveFollow makes a local follower of a moved actor follow its new
+// account and undo its follow of the old one.
+func (f *Federation) moveFollow(ctx context.Context, fl store.Follow, moved *vocab.Object) error {
+	if fl.Follower != moved.ID {
+		_, err := f.st.GetFollow(ctx, fl.Follower, moved.ID)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			follow := &vocab.Object{
+				ID:     f.NewID(),
+				Type:   vocab.TypeFollow,
+				Actor:  []vocab.Ref{vocab.IRIRef(fl.Follower)},
+				Object: []vocab.Ref{vocab.IRIRef(moved.ID)},
+				To:     []vocab.Ref{vocab.IRIRef(moved.ID)},
+			}
+			if _, err := f.st.PutFollow(ctx, store.Follow{
+				Follower: fl.Follower, Followee: moved.ID, ActivityID: follow.ID, State: store.FollowPending,
+				Inbox: moved.Inbox, SharedInbox: sharedInbox(moved), Created: f.now(),
+			}); err != nil {
+				return err
+			}
+			if err := f.sendActivity(ctx, fl.Follower, follow, moved.ID, moved.Inbox, moved.ID); err != nil {
+				return err
+			}
+		case err != nil:
+			return err
+		}
+	}
+	original := *f.followActivity(ctx, fl)
+	original.LDContext = nil
+	undo := &vocab.Object{
+		ID:     f.NewID(),
+		Type:   vocab.TypeUndo,
+		Actor:  []vocab.Ref{vocab.IRIRef(fl.Follower)},
+		Object: []vocab.Ref{vocab.ObjectRef(&original)},
+		To:     []vocab.Ref{vocab.IRIRef(fl.Followee)},
+	}
+	if _, err := f.st.DeleteFollow(ctx, fl.Follower, fl.Followee); err != nil {
+		return err
+	}
+	return f.sendActivity(ctx, fl.Follower, undo, fl.Followee, fl.Inbox, fl.Followee)
+}
+
+// sendActivity stores act, an activity of the local actor sender, and
+// sends it to one recipient: a local one through receiveLocal, a remote
+// one to inbox through the delivery queue. orderingKey is as in
+// delivery.Message.
+func (f *Federation) sendActivity(ctx context.Context, sender string, act *vocab.Object, recipient, inbox, orderingKey string) error {
+	raw, err := vocab.Marshal(act)
+	if err != nil {
+		return err
+	}
+	if err := f.st.PutObject(ctx, store.Object{
+		IRI: act.ID, Type: act.Type, Document: raw, Local: true, Updated: f.now(),
+	}); err != nil {
+		return err
+	}
+	if _, ok := f.Username(recipient); ok {
+		return f.receiveLocal(ctx, raw, act, recipient)
+	}
+	if inbox == "" {
+		return fmt.Errorf("%w: no inbox for %s", ErrInvalidActivity, recipient)
+	}
+	_, err = f.delivery.Publish(ctx, delivery.Message{
+		ActivityID: act.ID, Activity: raw, Sender: sender, Inboxes: []string{inbox}, OrderingKey: orderingKey,
+	})
+	return err
+}
+
+// putRemote caches a remote object or activity: raw when given, else o
+// encoded. Local IRIs are never overwritten (their published copy is
+// authoritative).
+func (f *Federation) putRemote(ctx context.Context, o *vocab.Object, raw []byte) error {
+	if o.ID == "" || f.IsLocal(o.ID) {
+		return nil
+	}
+	if len(raw) == 0 {
+		var err error
+		if raw, err = vocab.Marshal(o); err != nil {
+			return err
+		}
+	}
+	now := f.now()
+	return f.st.PutObject(ctx, store.Object{
+		IRI: o.ID, Type: o.Type, Document: raw, Fetched: now, Updated: now,
+	})
+}
+
+// forgetRemote drops a cached remote activity that is no longer in effect.
+// Failures are logged: what it undoes is already undone.
+func (f *Federation) forgetRemote(ctx context.Context, id string) {
+	if f.IsLocal(id) {
+		return
+	}
+	if err := f.st.PurgeObject(ctx, id); err != nil {
+		f.log.LogAttrs(ctx, slog.LevelWarn, "dropping cached activity failed",
+			slog.String("activity_id", id), slog.String("error", err.Error()))
+	}
+}
+
+// ownObject returns a local object by IRI, from Config.Objects or the
+// store; a missing or deleted one fails with an error wrapping ErrNotFound
+// or ErrGone. Actors are not objects here.
+func (f *Federation) ownObject(ctx context.Context, iri string) (*vocab.Object, error) {
+	if !f.IsLocal(iri) {
+		return nil, fmt.Errorf("%w: %s is not local", ErrNotFound, iri)
+	}
+	if f.cfg.Objects != nil {
+		o, err := f.cfg.Objects(ctx, iri)
+		switch {
+		case err == nil && o != nil:
+			return o, nil
+		case err != nil && !errors.Is(err, store.ErrNotFound):
+			return nil, err
+		}
+	}
+	so, err := f.st.GetObject(ctx, iri)
+	if err != nil {
+		return nil, err
+	}
+	if !so.Local || so.Type == storedActorType {
+		return nil, fmt.Errorf("%w: %s", ErrNotFound, iri)
+	}
+	return f.decoder.Decode(ctx, so.Document)
+}
+
+// sharedInbox returns an actor's shared inbox, or "".
+func sharedInbox(actor *vocab.Object) string {
+	if actor.Endpoints == nil {
+		return ""
+	}
+	return actor.Endpoints.SharedInbox
 }

@@ -1,0 +1,149 @@
+package activitypub
+
+import (
+	"context"
+	"log/slog"
+	"slices"
+
+	"github.com/starling-fed/starling/activitypub/delivery"
+	"github.com/starling-fed/starling/activitypub/vocab"
+)
+
+// maxForwardDepth bounds how far forward follows inReplyTo, object, target
+// and tag through cached objects looking for a local one.
+const maxForwardDepth = 4
+
+// forward implements inbox forwarding (ActivityPub §7.1.2): a remote
+// activity seen for the first time (the inbox drops duplicates before side
+// effects run) that addresses the followers collection of a local actor,
+// and that refers — directly or through cached objects, at most
+// maxForwardDepth levels deep — to an object that local actor wrote, is
+// sent as received, byte for byte, to that actor's followers, signed by
+// that actor. The author's own inboxes are left out.
+//
+// Requiring the local object to be the collection owner's keeps a remote
+// actor from reaching the followers of someone whose post it did not
+// answer. The receivers see a request signed by another actor than the
+// activity's: they must not trust the body, but fetch the activity from its
+// origin (its id) and process that copy.
+func (f *Federation) forward(ctx context.Context, in *Inbound) error {
+	return f.forwardTo(ctx, in, f.forwardOwners(ctx, in))
+}
+
+// forwardOwners returns the local actors whose followers in's activity
+// must be forwarded to: those whose followers collection it addresses and
+// whose object it refers to.
+func (f *Federation) forwardOwners(ctx context.Context, in *Inbound) []string {
+	act, actor := in.Activity, in.Actor.ID
+	if f.IsLocal(actor) || len(in.Raw) == 0 || act.ID == "" {
+		return nil
+	}
+	aud := audience(act)
+	if o := in.Object; o != nil && sameHost(o.ID, actor) {
+		aud = append(aud, audience(o)...)
+	}
+	var owners []string
+	for _, iri := range aud {
+		if name, ok := match(f.cfg.Origin, f.paths.Followers, "{name}", iri); ok {
+			if owner := f.ActorIRI(name); !slices.Contains(owners, owner) {
+				owners = append(owners, owner)
+			}
+		}
+	}
+	if len(owners) == 0 {
+		return nil
+	}
+	authors := f.localAuthorsReached(ctx, in)
+	return slices.DeleteFunc(owners, func(owner string) bool { return !slices.Contains(authors, owner) })
+}
+
+// forwardTo sends in's raw activity to the followers of each owner, signed
+// by the owner, leaving out the inboxes of the activity's actor and local
+// ones.
+func (f *Federation) forwardTo(ctx context.Context, in *Inbound, owners []string) error {
+	act := in.Activity
+	exclude := []string{in.Actor.Inbox, sharedInbox(in.Actor)}
+	ordering := vocab.First(act.Object).ID()
+	for _, owner := range owners {
+		var inboxes []string
+		for inbox, err := range f.st.FollowerInboxes(ctx, owner) {
+			if err != nil {
+				return err
+			}
+			if inbox != "" && !slices.Contains(exclude, inbox) && !f.IsLocal(inbox) {
+				inboxes = append(inboxes, inbox)
+			}
+		}
+		if len(inboxes) == 0 {
+			continue
+		}
+		if _, err := f.delivery.Publish(ctx, delivery.Message{
+			ActivityID: act.ID, Activity: in.Raw, Sender: owner, Inboxes: inboxes, OrderingKey: ordering,
+		}); err != nil {
+			return err
+		}
+		f.log.LogAttrs(ctx, slog.LevelDebug, "forwarded activity",
+			slog.String("activity_id", act.ID), slog.String("actor", owner), slog.Int("inboxes", len(inboxes)))
+	}
+	return nil
+}
+
+// localAuthorsReached returns the local actors who wrote a local object the
+// activity refers to through inReplyTo, object, target or tag, directly or
+// through cached remote objects. Only trusted copies are read: the
+// dereferenced object of the activity, and cached objects; other embedded
+// objects are not.
+func (f *Federation) localAuthorsReached(ctx context.Context, in *Inbound) []string {
+	var authors []string
+	seen := map[string]bool{}
+	level := refsOf(in.Activity)
+	for depth := 0; depth <= maxForwardDepth && len(level) > 0; depth++ {
+		var next []string
+		for _, id := range level {
+			if id == "" || seen[id] {
+				continue
+			}
+			seen[id] = true
+			if f.IsLocal(id) {
+				if _, isActor := f.Username(id); isActor {
+					continue
+				}
+				o, err := f.ownObject(ctx, id)
+				if err != nil {
+					continue
+				}
+				for _, a := range vocab.IDs(o.AttributedTo) {
+					if _, ok := f.Username(a); ok && !slices.Contains(authors, a) {
+						authors = append(authors, a)
+					}
+				}
+				continue
+			}
+			var o *vocab.Object
+			if in.Object != nil && in.Object.ID == id {
+				o = in.Object
+			} else if cached, _, err := f.cachedRemote(ctx, id); err == nil {
+				o = cached
+			}
+			if o != nil {
+				next = append(next, refsOf(o)...)
+			}
+		}
+		level = next
+	}
+	return authors
+}
+
+// refsOf returns the ids an object refers to that forwarding follows.
+func refsOf(o *vocab.Object) []string {
+	var out []string
+	for _, refs := range [][]vocab.Ref{o.InReplyTo, o.Object, o.Target, o.Tag} {
+		for _, r := range refs {
+			if r.Object != nil && r.Object.IsLink() && r.Object.Type != vocab.TypeLink {
+				continue // a Mention or Hashtag names no object
+			}
+			out = append(out, r.ID())
+		}
+	}
+	return out
+}

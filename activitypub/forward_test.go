@@ -1,0 +1,158 @@
+package activitypub
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/starling-fed/starling/activitypub/vocab"
+	"github.com/starling-fed/starling/store"
+)
+
+// forwardFixture: alice has a post and two followers, bob on the first
+// peer and dave on the second; eve, on the first peer too, answers.
+type forwardFixture struct {
+	*effects
+	post *vocab.Object // alice's
+}
+
+func newForwardFixture(t *testing.T) *forwardFixture {
+	e := newEffects(t)
+	e.follow(e.bob.ID, e.alice, store.FollowAccepted)
+	e.follow(e.dave.ID, e.alice, store.FollowAccepted)
+	e.follow(e.eve.ID, e.carol, store.FollowAccepted)
+	return &forwardFixture{effects: e, post: e.localNote(e.alice)}
+}
+
+// reply builds eve's reply to parent, addressed to public and to.
+func (x *forwardFixture) reply(parent string, to ...string) (*vocab.Object, *vocab.Object) {
+	n := x.note(x.eve, "a reply")
+	n.InReplyTo = []vocab.Ref{vocab.IRIRef(parent)}
+	n.To = []vocab.Ref{vocab.IRIRef(vocab.PublicIRI)}
+	n.Cc = nil
+	for _, iri := range to {
+		n.Cc = append(n.Cc, vocab.IRIRef(iri))
+	}
+	c := x.activity(x.eve, vocab.TypeCreate, vocab.ObjectRef(n))
+	c.To, c.Cc = n.To, n.Cc
+	return n, c
+}
+
+// raw encodes act with an unknown property and odd spacing, which a
+// forward must keep byte for byte.
+func (x *forwardFixture) raw(act *vocab.Object) []byte {
+	x.t.Helper()
+	b, err := vocab.Marshal(act)
+	require.NoError(x.t, err)
+	return append([]byte(`{ "x-unknown" : [1, 2],  `), b[1:]...)
+}
+
+func TestForwardReplyToFollowers(t *testing.T) {
+	x := newForwardFixture(t)
+	n, c := x.reply(x.post.ID, x.f.FollowersIRI("alice"))
+	raw := x.raw(c)
+	require.NoError(t, x.f.DefaultSideEffect(x.ctx, x.inRaw(x.eve, raw, n)))
+	x.quiet()
+
+	got := x.p2.Posts()
+	require.Len(t, got, 1, "dave's server gets the reply")
+	assert.Equal(t, "/inbox", got[0].Path, "through its shared inbox")
+	assert.True(t, bytes.Equal(raw, got[0].Body), "forwarded byte for byte")
+	sig := got[0].Header.Get("Signature") + got[0].Header.Get("Signature-Input")
+	assert.Contains(t, sig, x.f.KeyID("alice"), "signed by the owner of the followers collection")
+	assert.Empty(t, x.p.Posts(), "the author's server is left out")
+
+	t.Run("a Delete of the reply is forwarded too", func(t *testing.T) {
+		d := x.activity(x.eve, vocab.TypeDelete, vocab.IRIRef(n.ID))
+		d.To = []vocab.Ref{vocab.IRIRef(vocab.PublicIRI)}
+		d.Cc = []vocab.Ref{vocab.IRIRef(x.f.FollowersIRI("alice"))}
+		raw := x.raw(d)
+		require.NoError(t, x.f.DefaultSideEffect(x.ctx, x.inRaw(x.eve, raw, nil)))
+		x.quiet()
+		got := x.p2.Posts()
+		require.Len(t, got, 2)
+		assert.True(t, bytes.Equal(raw, got[1].Body))
+		_, err := x.st.GetObject(x.ctx, n.ID)
+		assert.ErrorIs(t, err, store.ErrGone)
+	})
+}
+
+func TestForwardThroughCachedReplies(t *testing.T) {
+	x := newForwardFixture(t)
+	// dave answers alice (cached here), then eve answers dave, addressing
+	// alice's followers.
+	first := x.note(x.dave, "first answer")
+	first.InReplyTo = []vocab.Ref{vocab.IRIRef(x.post.ID)}
+	fc := x.activity(x.dave, vocab.TypeCreate, vocab.ObjectRef(first))
+	require.NoError(t, x.run(x.dave, fc, first))
+	n, c := x.reply(first.ID, x.f.FollowersIRI("alice"))
+	require.NoError(t, x.f.DefaultSideEffect(x.ctx, x.inRaw(x.eve, x.raw(c), n)))
+	x.quiet()
+	var ids []string
+	for _, o := range x.p2.decoded(t) {
+		ids = append(ids, o.ID)
+	}
+	assert.Contains(t, ids, c.ID)
+}
+
+func TestForwardNotWhenItShouldNot(t *testing.T) {
+	x := newForwardFixture(t)
+	carolPost := x.localNote(x.carol)
+	for _, tc := range []struct {
+		name   string
+		parent string
+		to     []string
+	}{
+		{"not addressed to local followers", x.post.ID, nil},
+		{"addressed to followers of someone else than the author replied to", carolPost.ID, []string{x.f.FollowersIRI("alice")}},
+		{"replying to no local post", x.eve.ID + "/notes/other", []string{x.f.FollowersIRI("alice")}},
+		{"replying to a local actor, not a post", x.alice, []string{x.f.FollowersIRI("alice")}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			n, c := x.reply(tc.parent, tc.to...)
+			if tc.name == "replying to no local post" {
+				n.To = append(n.To, vocab.IRIRef(x.alice)) // addressed, so kept
+			}
+			require.NoError(t, x.f.DefaultSideEffect(x.ctx, x.inRaw(x.eve, x.raw(c), n)))
+			assert.Zero(t, x.jobs(), "nothing is forwarded")
+		})
+	}
+	t.Run("a mention of a local actor is no local object", func(t *testing.T) {
+		n, c := x.reply(x.eve.ID+"/notes/other", x.f.FollowersIRI("alice"))
+		n.Tag = []vocab.Ref{vocab.ObjectRef(&vocab.Object{Type: vocab.TypeMention, Href: x.alice})}
+		n.To = append(n.To, vocab.IRIRef(x.alice))
+		require.NoError(t, x.f.DefaultSideEffect(x.ctx, x.inRaw(x.eve, x.raw(c), n)))
+		assert.Zero(t, x.jobs())
+	})
+	t.Run("a local actor's activity", func(t *testing.T) {
+		n := &vocab.Object{ID: x.f.NewID(), Type: vocab.TypeNote, AttributedTo: []vocab.Ref{vocab.IRIRef(x.carol)},
+			InReplyTo: []vocab.Ref{vocab.IRIRef(x.post.ID)},
+			To:        []vocab.Ref{vocab.IRIRef(x.f.FollowersIRI("alice"))}}
+		c := &vocab.Object{ID: x.f.NewID(), Type: vocab.TypeCreate, Actor: []vocab.Ref{vocab.IRIRef(x.carol)},
+			Object: []vocab.Ref{vocab.ObjectRef(n)}, To: n.To}
+		carol, err := x.f.ActorDocument(x.ctx, "carol")
+		require.NoError(t, err)
+		require.NoError(t, x.f.forward(x.ctx, x.inRaw(carol, x.raw(c), n)))
+		assert.Zero(t, x.jobs())
+	})
+	assert.Empty(t, x.p.Posts())
+	assert.Empty(t, x.p2.Posts())
+}
+
+func TestRefsOfSkipsLinks(t *testing.T) {
+	o := &vocab.Object{
+		InReplyTo: []vocab.Ref{vocab.IRIRef("https://a.example/1")},
+		Object:    []vocab.Ref{vocab.ObjectRef(&vocab.Object{ID: "https://a.example/2", Type: vocab.TypeNote})},
+		Target:    []vocab.Ref{vocab.IRIRef("https://a.example/3")},
+		Tag: []vocab.Ref{
+			vocab.ObjectRef(&vocab.Object{Type: vocab.TypeMention, Href: "https://a.example/users/x"}),
+			vocab.ObjectRef(&vocab.Object{Type: vocab.TypeHashtag, Href: "https://a.example/tags/x"}),
+			vocab.IRIRef("https://a.example/4"),
+		},
+	}
+	assert.Equal(t, "https://a.example/1 https://a.example/2 https://a.example/3 https://a.example/4",
+		strings.Join(refsOf(o), " "))
+}
