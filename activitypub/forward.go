@@ -108,7 +108,7 @@ func (f *Federation) localAuthorsReached(ctx context.Context, in *Inbound) []str
 				if _, isActor := f.Username(id); isActor {
 					continue
 				}
-				o, err := f.ownObject(ctx, id)
+				o, err := f.localObject(ctx, id)
 				if err != nil {
 					continue
 				}

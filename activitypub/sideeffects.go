@@ -365,7 +365,7 @@ func (f *Federation) onCreate(ctx context.Context, in *Inbound) error {
 	}
 	var parents []string
 	for _, p := range vocab.IDs(obj.InReplyTo) {
-		if _, err := f.ownObject(ctx, p); err == nil {
+		if _, err := f.localObject(ctx, p); err == nil {
 			parents = append(parents, p)
 		}
 	}
@@ -429,7 +429,7 @@ func (f *Federation) createRecipients(ctx context.Context, in *Inbound) ([]strin
 		}
 	}
 	for _, p := range vocab.IDs(obj.InReplyTo) {
-		po, err := f.ownObject(ctx, p)
+		po, err := f.localObject(ctx, p)
 		if err != nil {
 			continue
 		}
@@ -657,7 +657,7 @@ func (f *Federation) onReaction(ctx context.Context, in *Inbound, coll func(stri
 	if !f.IsLocal(object) {
 		return nil
 	}
-	if _, err := f.ownObject(ctx, object); err != nil {
+	if _, err := f.localObject(ctx, object); err != nil {
 		return nil // not an object of ours
 	}
 	if err := f.putRemote(ctx, act, in.Raw); err != nil {
@@ -924,32 +924,6 @@ func (f *Federation) forgetRemote(ctx context.Context, id string) {
 		f.log.LogAttrs(ctx, slog.LevelWarn, "dropping cached activity failed",
 			slog.String("activity_id", id), slog.String("error", err.Error()))
 	}
-}
-
-// ownObject returns a local object by IRI, from Config.Objects or the
-// store; a missing or deleted one fails with an error wrapping ErrNotFound
-// or ErrGone. Actors are not objects here.
-func (f *Federation) ownObject(ctx context.Context, iri string) (*vocab.Object, error) {
-	if !f.IsLocal(iri) {
-		return nil, fmt.Errorf("%w: %s is not local", ErrNotFound, iri)
-	}
-	if f.cfg.Objects != nil {
-		o, err := f.cfg.Objects(ctx, iri)
-		switch {
-		case err == nil && o != nil:
-			return o, nil
-		case err != nil && !errors.Is(err, store.ErrNotFound):
-			return nil, err
-		}
-	}
-	so, err := f.st.GetObject(ctx, iri)
-	if err != nil {
-		return nil, err
-	}
-	if !so.Local || so.Type == storedActorType {
-		return nil, fmt.Errorf("%w: %s", ErrNotFound, iri)
-	}
-	return f.decoder.Decode(ctx, so.Document)
 }
 
 // sharedInbox returns an actor's shared inbox, or "".
