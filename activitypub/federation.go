@@ -156,8 +156,10 @@ func New(cfg Config) (*Federation, error) {
 		},
 	}
 	f.wf = &webfinger.Client{
-		HTTPClient:        &http.Client{Transport: f.base, Timeout: safehttp.DefaultTimeout},
-		InsecureAllowHTTP: cfg.InsecureAllowPrivateAddresses,
+		HTTPClient: &http.Client{Transport: f.base, Timeout: safehttp.DefaultTimeout},
+		// WebFinger asks over one scheme: a test or demo server on plain
+		// http asks its peers over http too.
+		InsecureAllowHTTP: cfg.InsecureAllowPrivateAddresses && origin.Scheme == "http",
 		UserAgent:         f.cfg.UserAgent,
 		Logger:            f.log,
 	}
