@@ -301,7 +301,13 @@ func (f *Federation) send(ctx context.Context, username string, act *vocab.Objec
 	if err != nil {
 		return nil, fmt.Errorf("activitypub: encoding %s: %w", act.ID, err)
 	}
-	for _, rcpt := range locals {
+	if len(locals) > 0 {
+		// An activity is received once per server: one local recipient
+		// gets it as in its own inbox, several as in the shared inbox.
+		rcpt := ""
+		if len(locals) == 1 {
+			rcpt = locals[0]
+		}
 		if err := f.receiveLocal(ctx, raw, sent, rcpt); err != nil {
 			f.log.LogAttrs(ctx, slog.LevelWarn, "local delivery failed",
 				slog.String("activity_id", act.ID), slog.String("actor", rcpt), slog.Any("error", err))
