@@ -3,6 +3,8 @@ package activitypub
 import (
 	"context"
 	"crypto"
+	"crypto/ed25519"
+	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -720,4 +722,323 @@ func TestVerifierRefetchesRotatedKey(t *testing.T) {
 	clock.Advance(2 * time.Minute)
 	require.ErrorIs(t, post(), httpsig.ErrBadSignature)
 	assert.Equal(t, 3, peer.requests("/users/bob"), "asked again once the interval passed")
+}
+
+func TestFetchBetweenNodes(t *testing.T) {
+	// Real Federations on loopback: the fetching side signs as its
+	// instance actor; the serving side, with authorized fetch on, verifies
+	// by resolving that key over HTTP through its own resolveKey.
+	for _, tt := range []struct {
+		name string
+		a, b nodeOptions
+	}{
+		{name: "RFC 9421 first", a: nodeOptions{}, b: nodeOptions{AuthorizedFetch: true}},
+		{name: "server speaks draft-cavage only", a: nodeOptions{SQLite: true}, b: nodeOptions{AuthorizedFetch: true, CavageOnly: true}},
+		{name: "client signs draft-cavage only", a: nodeOptions{CavageOnly: true}, b: nodeOptions{AuthorizedFetch: true, SQLite: true}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.a.Users = []Actor{{Username: "alice"}}
+			tt.b.Users = []Actor{{Username: "bob", Name: "Bob"}}
+			a, b := newNode(t, tt.a), newNode(t, tt.b)
+			ctx := t.Context()
+			bob := b.F.ActorIRI("bob")
+			pub := remoteNote(b.F.ObjectIRI("n1"), bob, "")
+			putLocal(t, b, pub)
+			private := remoteNote(b.F.ObjectIRI("n2"), bob, "")
+			private.To = []vocab.Ref{vocab.IRIRef(b.F.FollowersIRI("bob"))}
+			putLocal(t, b, private)
+
+			actor, err := a.F.FetchActor(ctx, bob)
+			require.NoError(t, err)
+			assert.Equal(t, "Bob", actor.Name)
+			rec, err := a.Store.GetRemoteActor(ctx, bob)
+			require.NoError(t, err)
+			assert.Equal(t, b.F.InboxIRI("bob"), rec.Inbox)
+			assert.Equal(t, b.F.SharedInboxIRI(), rec.SharedInbox)
+			require.NotEmpty(t, rec.Keys)
+			assert.Equal(t, b.F.KeyID("bob"), rec.Keys[0].KeyID)
+
+			o, err := a.F.Fetch(ctx, pub.ID)
+			require.NoError(t, err)
+			assert.Equal(t, pub.ID, o.ID)
+
+			_, err = a.F.Fetch(ctx, private.ID)
+			require.Error(t, err, "the instance actor follows nobody")
+			var fe *FetchError
+			require.ErrorAs(t, err, &fe)
+			assert.Contains(t, []int{http.StatusNotFound, http.StatusForbidden, http.StatusUnauthorized}, fe.Status)
+
+			// B resolved A's instance key through resolveKey and cached A.
+			_, err = b.Store.GetRemoteActor(ctx, a.F.InstanceActorIRI())
+			require.NoError(t, err)
+
+			// And B's keys resolve on A's side as the inbox will need.
+			k, err := a.F.resolveKey(ctx, b.F.KeyID("bob"))
+			require.NoError(t, err)
+			assert.Equal(t, bob, k.Owner)
+
+			got, err := a.F.LookupActor(ctx, b.acct("bob"))
+			require.NoError(t, err)
+			assert.Equal(t, bob, got.ID)
+		})
+	}
+}
+
+func TestLookupActor(t *testing.T) {
+	peer := newFakePeer(t)
+	bob := peer.addActor("bob")
+	peer.serveObject("/@bob", bob.Doc) // a profile URL answering with the actor
+	peer.serveObject("/@liar", remoteNote(peer.URL+"/notes/1", bob.ID, ""))
+	peer.serveObject("/notes/1", remoteNote(peer.URL+"/notes/1", bob.ID, ""))
+	host := peer.host()
+	peer.handle("/.well-known/webfinger", func(w http.ResponseWriter, r *http.Request) {
+		res := r.URL.Query().Get("resource")
+		var actor string
+		switch res {
+		case "acct:bob@" + host:
+			actor = bob.ID
+		case "acct:local@" + host:
+			actor = "http://starling.test/users/alice"
+		case "acct:gone@" + host:
+			w.WriteHeader(http.StatusGone)
+			return
+		default:
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/jrd+json")
+		_, _ = w.Write([]byte(`{"subject":"` + res + `","links":[{"rel":"self","type":"application/activity+json","href":"` + actor + `"}]}`))
+	})
+	f := newFetchFed(t, nil)
+	ctx := t.Context()
+	require.NoError(t, f.CreateActor(ctx, Actor{Username: "alice"}))
+
+	tests := []struct {
+		address string
+		want    string
+		is      error
+	}{
+		{address: "@bob@" + host, want: bob.ID},
+		{address: "bob@" + host, want: bob.ID},
+		{address: "acct:bob@" + host, want: bob.ID},
+		{address: "  @bob@" + host + " ", want: bob.ID},
+		{address: bob.ID, want: bob.ID},
+		{address: peer.URL + "/@bob", want: bob.ID},
+		{address: "@local@" + host, want: f.ActorIRI("alice")},
+		{address: "@alice@starling.test", want: f.ActorIRI("alice")},
+		{address: "alice@STARLING.test", want: f.ActorIRI("alice")},
+		{address: f.ActorIRI("alice"), want: f.ActorIRI("alice")},
+		{address: "@nobody@starling.test", is: ErrNotFound},
+		{address: "@nobody@" + host, is: ErrNotFound},
+		{address: "@gone@" + host, is: ErrGone},
+		{address: peer.URL + "/@liar", is: ErrInvalidActivity},
+		{address: peer.URL + "/nothing", is: ErrNotFound},
+		{address: "nobody"},
+		{address: ""},
+		{address: "mailto:bob@" + host},
+	}
+	for _, tt := range tests {
+		t.Run(tt.address, func(t *testing.T) {
+			o, err := f.LookupActor(ctx, tt.address)
+			if tt.want != "" {
+				require.NoError(t, err)
+				assert.Equal(t, tt.want, o.ID)
+				assert.True(t, o.IsActor())
+				return
+			}
+			require.Error(t, err)
+			if tt.is != nil {
+				assert.ErrorIs(t, err, tt.is)
+			}
+		})
+	}
+	_, err := f.st.GetRemoteActor(ctx, bob.ID)
+	require.NoError(t, err, "a looked-up actor is cached")
+}
+
+func TestDereference(t *testing.T) {
+	peer := newFakePeer(t)
+	other := newFakePeer(t)
+	bob := peer.addActor("bob")
+	carol := other.addActor("carol")
+	n1 := remoteNote(peer.URL+"/notes/1", bob.ID, "")
+	peer.serveObject("/notes/1", n1)
+	n2 := remoteNote(other.URL+"/notes/2", carol.ID, "")
+	n2.Content = "the real one"
+	other.serveObject("/notes/2", n2)
+	f := newFetchFed(t, nil)
+	ctx := t.Context()
+	require.NoError(t, f.CreateActor(ctx, Actor{Username: "alice"}))
+	forged := *n2
+	forged.Content = "forged"
+
+	t.Run("embedded from the sender's host is used as is", func(t *testing.T) {
+		emb := *n1
+		emb.Content = "as sent"
+		o, err := f.dereference(ctx, vocab.ObjectRef(&emb), peer.host())
+		require.NoError(t, err)
+		assert.Equal(t, "as sent", o.Content)
+		assert.Zero(t, peer.requests("/notes/1"))
+	})
+	t.Run("embedded for another host is fetched from its origin", func(t *testing.T) {
+		o, err := f.dereference(ctx, vocab.ObjectRef(&forged), peer.host())
+		require.NoError(t, err)
+		assert.Equal(t, "the real one", o.Content)
+		assert.Equal(t, 1, other.requests("/notes/2"))
+		so, err := f.st.GetObject(ctx, n2.ID)
+		require.NoError(t, err)
+		assert.False(t, so.Local)
+		assert.False(t, so.Fetched.IsZero())
+		assert.Equal(t, vocab.TypeNote, so.Type)
+	})
+	t.Run("embedded without a trusted host is fetched", func(t *testing.T) {
+		emb := *n1
+		_, err := f.dereference(ctx, vocab.ObjectRef(&emb), "")
+		require.NoError(t, err)
+		assert.Equal(t, 1, peer.requests("/notes/1"))
+	})
+	t.Run("bare IRI", func(t *testing.T) {
+		o, err := f.dereference(ctx, vocab.IRIRef(n1.ID), peer.host())
+		require.NoError(t, err)
+		assert.Equal(t, n1.ID, o.ID)
+	})
+	t.Run("actor IRI is cached as an actor", func(t *testing.T) {
+		o, err := f.dereference(ctx, vocab.IRIRef(carol.ID), peer.host())
+		require.NoError(t, err)
+		assert.True(t, o.IsActor())
+		_, err = f.st.GetRemoteActor(ctx, carol.ID)
+		require.NoError(t, err)
+	})
+	t.Run("local IRI read without HTTP", func(t *testing.T) {
+		o, err := f.dereference(ctx, vocab.IRIRef(f.ActorIRI("alice")), peer.host())
+		require.NoError(t, err)
+		assert.Equal(t, f.ActorIRI("alice"), o.ID)
+	})
+	t.Run("anonymous embedded value from a sender", func(t *testing.T) {
+		ts := &vocab.Object{Type: vocab.TypeTombstone}
+		o, err := f.dereference(ctx, vocab.ObjectRef(ts), peer.host())
+		require.NoError(t, err)
+		assert.Same(t, ts, o)
+		_, err = f.dereference(ctx, vocab.ObjectRef(ts), "")
+		require.ErrorIs(t, err, ErrInvalidActivity)
+	})
+	t.Run("nothing", func(t *testing.T) {
+		_, err := f.dereference(ctx, vocab.Ref{}, peer.host())
+		require.ErrorIs(t, err, ErrInvalidActivity)
+	})
+	t.Run("gone", func(t *testing.T) {
+		peer.serveStatus("/notes/deleted", http.StatusGone)
+		_, err := f.dereference(ctx, vocab.IRIRef(peer.URL+"/notes/deleted"), "")
+		require.ErrorIs(t, err, ErrGone)
+	})
+}
+
+func TestFetchAncestors(t *testing.T) {
+	peer := newFakePeer(t)
+	author := peer.URL + "/users/bob"
+	// A chain /notes/1 <- /notes/2 <- ... <- /notes/10.
+	path := func(i int) string { return "/notes/" + strconv.Itoa(i) }
+	for i := 1; i <= 10; i++ {
+		parent := ""
+		if i > 1 {
+			parent = peer.URL + path(i-1)
+		}
+		peer.serveObject(path(i), remoteNote(peer.URL+path(i), author, parent))
+	}
+	leaf := remoteNote(peer.URL+"/notes/11", author, peer.URL+path(10))
+	ctx := t.Context()
+
+	t.Run("whole chain within the limit", func(t *testing.T) {
+		f := newFetchFed(t, func(c *Config) { c.MaxFetchDepth = 10 })
+		require.NoError(t, f.fetchAncestors(ctx, leaf))
+		for i := 1; i <= 10; i++ {
+			so, err := f.st.GetObject(ctx, peer.URL+path(i))
+			require.NoError(t, err, i)
+			assert.False(t, so.Local)
+		}
+		before := peer.requests()
+		require.NoError(t, f.fetchAncestors(ctx, leaf))
+		assert.Equal(t, before, peer.requests(), "stored ancestors are not fetched again")
+	})
+	t.Run("too deep", func(t *testing.T) {
+		f := newFetchFed(t, func(c *Config) { c.MaxFetchDepth = 3 })
+		before := peer.requests()
+		require.ErrorIs(t, f.fetchAncestors(ctx, leaf), ErrTooDeep)
+		assert.Equal(t, 3, peer.requests()-before)
+		for i := 8; i <= 10; i++ {
+			_, err := f.st.GetObject(ctx, peer.URL+path(i))
+			require.NoError(t, err, i)
+		}
+		_, err := f.st.GetObject(ctx, peer.URL+path(7))
+		require.ErrorIs(t, err, store.ErrNotFound)
+	})
+	t.Run("off", func(t *testing.T) {
+		f := newFetchFed(t, func(c *Config) { c.MaxFetchDepth = -1 })
+		before := peer.requests()
+		require.NoError(t, f.fetchAncestors(ctx, leaf))
+		assert.Equal(t, before, peer.requests())
+	})
+	t.Run("cycle", func(t *testing.T) {
+		peer.serveObject("/loop/a", remoteNote(peer.URL+"/loop/a", author, peer.URL+"/loop/b"))
+		peer.serveObject("/loop/b", remoteNote(peer.URL+"/loop/b", author, peer.URL+"/loop/a"))
+		f := newFetchFed(t, nil)
+		start := remoteNote(peer.URL+"/loop/c", author, peer.URL+"/loop/a")
+		require.NoError(t, f.fetchAncestors(ctx, start))
+		assert.Equal(t, 1, peer.requests("/loop/a"))
+		assert.Equal(t, 1, peer.requests("/loop/b"))
+	})
+	t.Run("stops at a local ancestor", func(t *testing.T) {
+		f := newFetchFed(t, nil)
+		before := peer.requests()
+		require.NoError(t, f.fetchAncestors(ctx, remoteNote(peer.URL+"/x", author, f.ObjectIRI("mine"))))
+		assert.Equal(t, before, peer.requests())
+	})
+	t.Run("failed fetch", func(t *testing.T) {
+		f := newFetchFed(t, nil)
+		err := f.fetchAncestors(ctx, remoteNote(peer.URL+"/x", author, peer.URL+"/missing"))
+		require.ErrorIs(t, err, ErrNotFound)
+	})
+}
+
+func FuzzActorRecord(f *testing.F) {
+	pub, _, err := ed25519.GenerateKey(rand.Reader)
+	require.NoError(f, err)
+	pem, err := httpsig.MarshalPublicKeyPEM(pub)
+	require.NoError(f, err)
+	actor := &vocab.Object{ID: "https://a.example/users/bob", Type: vocab.TypePerson, Inbox: "https://a.example/users/bob/inbox",
+		Endpoints: &vocab.Object{SharedInbox: "https://a.example/inbox"},
+		PublicKey: []vocab.Ref{
+			vocab.ObjectRef(&vocab.Object{ID: "https://a.example/users/bob#main-key", Owner: "https://a.example/users/bob", PublicKeyPem: string(pem)}),
+			vocab.ObjectRef(&vocab.Object{ID: "https://b.example/k", Owner: "https://a.example/users/bob", PublicKeyPem: string(pem)}),
+		}}
+	seed, err := vocab.Marshal(actor)
+	require.NoError(f, err)
+	f.Add(seed)
+	f.Add([]byte(`{"id":"https://a.example/k","type":"Key","owner":"https://a.example/u","publicKeyPem":"x"}`))
+	f.Add([]byte(`{"id":"https://a.example/u","type":"Service","inbox":"https://a.example/i","publicKey":"https://a.example/u#k"}`))
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		o, err := vocab.Unmarshal(doc)
+		if err != nil {
+			return
+		}
+		_ = keyOwner(o, "https://a.example/users/bob#main-key")
+		rec, err := actorRecord(o, doc)
+		if err != nil {
+			require.ErrorIs(t, err, ErrInvalidActivity)
+			return
+		}
+		require.True(t, vocab.IsActorType(o.Type))
+		require.NoError(t, store.ValidateIRI(rec.Inbox))
+		seen := map[string]bool{}
+		for _, k := range rec.Keys {
+			require.False(t, seen[k.KeyID], "key listed twice")
+			seen[k.KeyID] = true
+			require.True(t, sameHost(k.KeyID, o.ID), "key %s on another host than %s", k.KeyID, o.ID)
+			_, err := httpsig.ParsePublicKeyPEM(k.PEM)
+			require.NoError(t, err)
+			got, ok := actorKey(o, k.KeyID)
+			require.True(t, ok)
+			require.Equal(t, string(k.PEM), got)
+		}
+	})
 }
