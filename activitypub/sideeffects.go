@@ -828,45 +828,26 @@ func (f *Federation) onMove(ctx context.Context, in *Inbound) error {
 }
 
 // moveFollow makes a local follower of a moved actor follow its new
-// account and undo its follow of the old one.
+// account, unless it already does, and undo its follow of the old one, as
+// Follow and Unfollow do.
 func (f *Federation) moveFollow(ctx context.Context, fl store.Follow, moved *vocab.Object) error {
+	name, _ := f.Username(fl.Follower)
 	if fl.Follower != moved.ID {
 		_, err := f.st.GetFollow(ctx, fl.Follower, moved.ID)
 		switch {
 		case errors.Is(err, store.ErrNotFound):
-			follow := &vocab.Object{
-				ID:     f.NewID(),
-				Type:   vocab.TypeFollow,
-				Actor:  []vocab.Ref{vocab.IRIRef(fl.Follower)},
-				Object: []vocab.Ref{vocab.IRIRef(moved.ID)},
-				To:     []vocab.Ref{vocab.IRIRef(moved.ID)},
-			}
-			if _, err := f.st.PutFollow(ctx, store.Follow{
-				Follower: fl.Follower, Followee: moved.ID, ActivityID: follow.ID, State: store.FollowPending,
-				Inbox: moved.Inbox, SharedInbox: sharedInbox(moved), Created: f.now(),
-			}); err != nil {
-				return err
-			}
-			if err := f.sendActivity(ctx, fl.Follower, follow, moved.ID, moved.Inbox, moved.ID); err != nil {
+			if _, err := f.Follow(ctx, name, moved.ID); err != nil {
 				return err
 			}
 		case err != nil:
 			return err
 		}
 	}
-	original := *f.followActivity(ctx, fl)
-	original.LDContext = nil
-	undo := &vocab.Object{
-		ID:     f.NewID(),
-		Type:   vocab.TypeUndo,
-		Actor:  []vocab.Ref{vocab.IRIRef(fl.Follower)},
-		Object: []vocab.Ref{vocab.ObjectRef(&original)},
-		To:     []vocab.Ref{vocab.IRIRef(fl.Followee)},
+	_, err := f.Unfollow(ctx, name, fl.Followee)
+	if errors.Is(err, ErrNotFound) {
+		return nil // unfollowed meanwhile
 	}
-	if _, err := f.st.DeleteFollow(ctx, fl.Follower, fl.Followee); err != nil {
-		return err
-	}
-	return f.sendActivity(ctx, fl.Follower, undo, fl.Followee, fl.Inbox, fl.Followee)
+	return err
 }
 
 // sendActivity stores act, an activity of the local actor sender, and

@@ -734,3 +734,77 @@ func TestDefaultSideEffectRejectsIncompleteInput(t *testing.T) {
 		})
 	}
 }
+
+func TestUpdateActorRefreshesCache(t *testing.T) {
+	e := newEffects(t)
+	renamed := *e.bob
+	renamed.Name = "Bob Renamed"
+	e.p.serve(t, &renamed)
+	require.NoError(t, e.run(e.bob, e.activity(e.bob, vocab.TypeUpdate, vocab.ObjectRef(&renamed)), &renamed))
+	ra, err := e.st.GetRemoteActor(e.ctx, e.bob.ID)
+	require.NoError(t, err)
+	assert.Contains(t, string(ra.Document), "Bob Renamed", "fetched afresh from its origin")
+}
+
+func TestMoveFollowers(t *testing.T) {
+	e := newEffects(t)
+	aliceFollow := e.follow(e.alice, e.bob.ID, store.FollowAccepted)
+	carolFollow := e.follow(e.carol, e.bob.ID, store.FollowPending)
+	e.follow(e.bob.ID, e.alice, store.FollowAccepted) // bob's own follows are not moved
+	moved := e.remoteActor(e.p2, "bob", func(a *vocab.Object) { a.AlsoKnownAs = []string{e.bob.ID} })
+	m := e.activity(e.bob, vocab.TypeMove, vocab.IRIRef(e.bob.ID))
+	m.Target = []vocab.Ref{vocab.IRIRef(moved.ID)}
+	require.NoError(t, e.run(e.bob, m, nil))
+
+	for _, local := range []string{e.alice, e.carol} {
+		assert.Equal(t, store.FollowPending, e.followState(local, moved.ID), "%s follows the new account", local)
+		assert.Empty(t, e.followState(local, e.bob.ID), "%s no longer follows the old one", local)
+	}
+	assert.Equal(t, store.FollowAccepted, e.followState(e.bob.ID, e.alice))
+	e.quiet()
+	var follows []string
+	for _, o := range e.p2.decoded(t) {
+		if o.Type == vocab.TypeFollow {
+			follows = append(follows, vocab.First(o.Actor).ID())
+			assert.Equal(t, moved.ID, vocab.First(o.Object).ID())
+		}
+	}
+	assert.ElementsMatch(t, []string{e.alice, e.carol}, follows)
+	var undone []string
+	for _, o := range e.p.decoded(t) {
+		if o.Type == vocab.TypeUndo {
+			embedded := vocab.First(o.Object).Object
+			require.NotNil(t, embedded, "the Follow is embedded")
+			undone = append(undone, embedded.ID)
+		}
+	}
+	assert.ElementsMatch(t, []string{aliceFollow.ActivityID, carolFollow.ActivityID}, undone)
+}
+
+func TestMoveRefusedAfterFetch(t *testing.T) {
+	e := newEffects(t)
+	e.follow(e.alice, e.bob.ID, store.FollowAccepted)
+	// The cache claims the alias; the document at its origin does not.
+	claimed := e.remoteActor(e.p2, "claimed", func(a *vocab.Object) { a.AlsoKnownAs = []string{e.bob.ID} })
+	unclaimed := *claimed
+	unclaimed.AlsoKnownAs = nil
+	e.p2.serve(t, &unclaimed)
+	for _, tc := range []struct {
+		name   string
+		target string
+		want   error
+	}{
+		{"a new account not naming the old one", claimed.ID, ErrForbidden},
+		{"a new account that cannot be fetched", e.p2.URL("/users/nobody"), ErrNotFound},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := e.activity(e.bob, vocab.TypeMove, vocab.IRIRef(e.bob.ID))
+			m.Target = []vocab.Ref{vocab.IRIRef(tc.target)}
+			before := e.snapshot()
+			err := e.run(e.bob, m, nil)
+			assert.ErrorIs(t, err, tc.want)
+			assert.Equal(t, before, e.snapshot())
+			assert.Zero(t, e.jobs())
+		})
+	}
+}
