@@ -84,6 +84,9 @@ type inboxNodeOptions struct {
 	Store     store.Store
 	Configure func(*Config)
 	NoStart   bool
+	// OriginHost, if set, replaces the loopback address in the Origin
+	// (the server still listens on loopback).
+	OriginHost string
 }
 
 // newInboxNode starts a Federation on loopback whose inboxes are served by
@@ -102,6 +105,9 @@ func newInboxNode(t *testing.T, o inboxNodeOptions) *node {
 	}))
 	t.Cleanup(n.TS.Close)
 	n.Origin = n.TS.URL
+	if o.OriginHost != "" {
+		n.Origin = "http://" + o.OriginHost + ":" + n.TS.URL[strings.LastIndex(n.TS.URL, ":")+1:]
+	}
 	n.Store = o.Store
 	if n.Store == nil {
 		n.Store = memory.New()
@@ -193,7 +199,10 @@ type sendOptions struct {
 	Method      string              // default POST
 	Now         func() time.Time    // signature time
 	Before      func(*http.Request) // change the request before it is signed
-	After       func(*http.Request) // change the request after it is signed
+	// CavageHeaders and RFC9421Components override what is signed.
+	CavageHeaders     []string
+	RFC9421Components []string
+	After             func(*http.Request) // change the request after it is signed
 }
 
 // send posts body to path on to, signed as from's user (unless told
@@ -204,7 +213,7 @@ func send(t *testing.T, from *node, user string, to *node, path string, body []b
 	if method == "" {
 		method = http.MethodPost
 	}
-	req, err := http.NewRequest(method, to.Origin+path, bytes.NewReader(body))
+	req, err := http.NewRequest(method, to.TS.URL+path, bytes.NewReader(body))
 	require.NoError(t, err)
 	ct := o.ContentType
 	if ct == "" {
@@ -224,9 +233,9 @@ func send(t *testing.T, from *node, user string, to *node, path string, body []b
 	}
 	switch o.Sign {
 	case signCavage:
-		require.NoError(t, httpsig.SignCavage(req, body, key, httpsig.CavageOptions{Now: o.Now}))
+		require.NoError(t, httpsig.SignCavage(req, body, key, httpsig.CavageOptions{Now: o.Now, Headers: o.CavageHeaders}))
 	case signRFC9421:
-		require.NoError(t, httpsig.SignRFC9421(req, body, key, httpsig.RFC9421Options{Now: o.Now}))
+		require.NoError(t, httpsig.SignRFC9421(req, body, key, httpsig.RFC9421Options{Now: o.Now, Components: o.RFC9421Components}))
 	}
 	if o.After != nil {
 		o.After(req)
