@@ -286,7 +286,7 @@ func (f *Federation) collectionItems(ctx context.Context, c collectionQuery, cur
 		case err != nil:
 			return nil, "", err
 		}
-		if !f.canSee(ctx, o, c.viewer) || f.objectGone(ctx, o) {
+		if !f.canSee(ctx, o, c.viewer) || f.hiddenFrom(ctx, o, c.viewer) || f.objectGone(ctx, o) {
 			continue
 		}
 		items = append(items, vocab.ObjectRef(embedded(o)))

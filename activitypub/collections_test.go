@@ -95,7 +95,7 @@ func TestServeCollections(t *testing.T) {
 		assert.Equal(t, "Note", first["object"].(map[string]any)["type"])
 	})
 	t.Run("outbox as an accepted follower", func(t *testing.T) {
-		trustLocalKeys(n)
+
 		_, err := n.Store.PutFollow(ctx, store.Follow{Follower: n.F.ActorIRI("fan"), Followee: alice,
 			ActivityID: n.F.ObjectIRI("follow-fan"), State: store.FollowAccepted, Inbox: n.F.InboxIRI("fan"), Created: time.Now()})
 		require.NoError(t, err)

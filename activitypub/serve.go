@@ -400,6 +400,10 @@ func (s *server) serveObject(w http.ResponseWriter, r *http.Request) {
 	if f.cfg.AuthorizedFetch {
 		cache = objectCacheControl + ", private"
 	}
+	if viewer != "" && f.hiddenFrom(ctx, o, viewer) {
+		s.pass(w, r)
+		return
+	}
 	if !isPublic(o) {
 		cache = "no-store"
 		if !f.cfg.AuthorizedFetch {
@@ -414,7 +418,7 @@ func (s *server) serveObject(w http.ResponseWriter, r *http.Request) {
 				viewer = ""
 			}
 		}
-		if viewer == "" || !f.canSee(ctx, o, viewer) {
+		if viewer == "" || !f.canSee(ctx, o, viewer) || f.hiddenFrom(ctx, o, viewer) {
 			// Answered as if it did not exist.
 			s.pass(w, r)
 			return
@@ -429,6 +433,10 @@ func (s *server) serveObject(w http.ResponseWriter, r *http.Request) {
 func (s *server) authorize(w http.ResponseWriter, r *http.Request) (string, bool) {
 	f := s.f
 	viewer, err := f.signer(r)
+	if errors.Is(err, ErrBlocked) {
+		http.Error(w, http.StatusText(http.StatusForbidden), http.StatusForbidden)
+		return "", false
+	}
 	if err != nil || viewer == "" {
 		if err != nil {
 			f.log.DebugContext(r.Context(), "activitypub: signature on GET refused", "url", r.URL.String(), "error", err)
@@ -464,28 +472,33 @@ func (f *Federation) signer(r *http.Request) (string, error) {
 
 // readerBlocked reports whether a signed reader is refused by the
 // moderation policy: its domain is blocked, or Moderation.Blocked says so
-// (a failing Blocked refuses, to err on the safe side).
+// (a failing check refuses, to err on the safe side).
 func (f *Federation) readerBlocked(ctx context.Context, actorIRI string) bool {
-	host, err := store.HostOf(actorIRI)
-	if err != nil {
-		return true
+	err := f.blocked(ctx, actorIRI)
+	if err != nil && !errors.Is(err, ErrBlocked) {
+		f.log.WarnContext(ctx, "activitypub: moderation check of a reader failed", "actor", actorIRI, "error", err)
 	}
-	if h, _, ok := strings.Cut(host, ":"); ok {
-		host = h
+	return err != nil
+}
+
+// hiddenFrom reports whether the local author of o blocks viewer (or its
+// domain), so o is not shown to it.
+func (f *Federation) hiddenFrom(ctx context.Context, o *vocab.Object, viewer string) bool {
+	if viewer == "" {
+		return false
 	}
-	for _, d := range f.cfg.Moderation.BlockedDomains {
-		d = strings.ToLower(strings.TrimSuffix(d, "."))
-		if d != "" && (host == d || strings.HasSuffix(host, "."+d)) {
-			return true
+	for _, author := range append(vocab.IDs(o.AttributedTo), vocab.IDs(o.Actor)...) {
+		if _, ok := f.Username(author); !ok {
+			continue
 		}
-	}
-	if f.cfg.Moderation.Blocked != nil {
-		blocked, err := f.cfg.Moderation.Blocked(ctx, actorIRI)
+		blocked, err := f.blockedBy(ctx, author, viewer)
 		if err != nil {
-			f.log.WarnContext(ctx, "activitypub: Moderation.Blocked failed", "actor", actorIRI, "error", err)
+			f.log.WarnContext(ctx, "activitypub: reading blocks failed", "actor", author, "error", err)
 			return true
 		}
-		return blocked
+		if blocked {
+			return true
+		}
 	}
 	return false
 }

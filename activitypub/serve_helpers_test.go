@@ -64,27 +64,6 @@ func do(t *testing.T, method, url, accept string, key httpsig.SigningKey) answer
 	return answer{Status: resp.StatusCode, Header: resp.Header, Body: body}
 }
 
-// trustLocalKeys makes the verifier of n resolve key ids of the actors of
-// every node given (n included) from their stores, so signed requests
-// between nodes verify without fetching keys.
-func trustLocalKeys(n *node, nodes ...*node) {
-	nodes = append(nodes, n)
-	n.F.resolver.Resolver = httpsig.KeyResolverFunc(func(ctx context.Context, keyID string) (*httpsig.VerificationKey, error) {
-		for _, o := range nodes {
-			kp, err := o.Store.KeyByID(ctx, keyID, time.Now())
-			if err != nil {
-				continue
-			}
-			pub, err := httpsig.ParsePublicKeyPEM(kp.PublicKeyPEM)
-			if err != nil {
-				return nil, err
-			}
-			return &httpsig.VerificationKey{KeyID: keyID, Owner: kp.Owner, Key: pub}, nil
-		}
-		return nil, httpsig.ErrUnknownKey
-	})
-}
-
 // signingKey returns the RSA key of a local actor of n.
 func signingKey(t *testing.T, n *node, name string) httpsig.SigningKey {
 	t.Helper()

@@ -273,7 +273,7 @@ func TestServeNonPublicObject(t *testing.T) {
 	users := []Actor{{Username: "alice"}, {Username: "bob"}, {Username: "eve"}, {Username: "fan"}}
 	n := newNode(t, nodeOptions{Users: users})
 	peer := newNode(t, nodeOptions{Users: []Actor{{Username: "dana"}}})
-	trustLocalKeys(n, peer)
+	// keys resolve for real: local ones from the store, the peer's by a signed fetch
 	ctx := context.Background()
 	alice, bob := n.F.ActorIRI("alice"), n.F.ActorIRI("bob")
 	dana := peer.F.ActorIRI("dana")
@@ -319,11 +319,26 @@ func TestServeNonPublicObject(t *testing.T) {
 		})
 	}
 
+	t.Run("author blocks the reader", func(t *testing.T) {
+		_, err := n.Store.AddToCollection(ctx, blockedIRI(alice), bob)
+		require.NoError(t, err)
+		host, err := store.HostOf(dana)
+		require.NoError(t, err)
+		_, err = n.Store.AddToCollection(ctx, blockedIRI(alice), "https://"+host)
+		require.NoError(t, err)
+		defer func() {
+			_, _ = n.Store.RemoveFromCollection(ctx, blockedIRI(alice), bob)
+			_, _ = n.Store.RemoveFromCollection(ctx, blockedIRI(alice), "https://"+host)
+		}()
+		assert.Equal(t, http.StatusNotFound, get(t, direct.ID, apAccept, signingKey(t, n, "bob")).Status)
+		assert.Equal(t, http.StatusNotFound, get(t, direct.ID, apAccept, signingKey(t, peer, "dana")).Status)
+		assert.Equal(t, http.StatusOK, get(t, followersOnly.ID, apAccept, signingKey(t, n, "fan")).Status)
+	})
 	t.Run("blocked domain", func(t *testing.T) {
 		m := newNode(t, nodeOptions{Users: users, Configure: func(c *Config) {
 			c.Moderation.BlockedDomains = []string{"127.0.0.1"}
 		}})
-		trustLocalKeys(m, peer)
+
 		d := note(m.F.ObjectIRI("direct"), m.F.ActorIRI("alice"), dana)
 		putLocal(t, m, d)
 		a := get(t, d.ID, apAccept, signingKey(t, peer, "dana"))
@@ -338,7 +353,7 @@ func TestServeAuthorizedFetch(t *testing.T) {
 	n := newNode(t, nodeOptions{AuthorizedFetch: true, Users: []Actor{{Username: "alice", Name: "Alice", Summary: "bio"}}})
 	peer := newNode(t, nodeOptions{Users: []Actor{{Username: "dana"}}})
 	blockedPeer := newNode(t, nodeOptions{Users: []Actor{{Username: "mallory"}}})
-	trustLocalKeys(n, peer, blockedPeer)
+
 	n.F.cfg.Moderation.Blocked = func(ctx context.Context, actorIRI string) (bool, error) {
 		return actorIRI == blockedPeer.F.ActorIRI("mallory"), nil
 	}
@@ -402,4 +417,21 @@ func TestServeAuthorizedFetch(t *testing.T) {
 			}
 		})
 	}
+
+	t.Run("author blocks the signer", func(t *testing.T) {
+		ctx := context.Background()
+		_, err := n.Store.AddToCollection(ctx, n.F.OutboxIRI("alice"), pub.ID)
+		require.NoError(t, err)
+		page := func() []string {
+			p := get(t, n.F.OutboxIRI("alice")+"?page=true", apAccept, signed)
+			require.Equal(t, http.StatusOK, p.Status)
+			return ids(t, p.JSON(t)["orderedItems"])
+		}
+		require.Equal(t, []string{pub.ID}, page())
+		_, err = n.Store.AddToCollection(ctx, blockedIRI(alice), peer.F.ActorIRI("dana"))
+		require.NoError(t, err)
+		defer n.Store.RemoveFromCollection(ctx, blockedIRI(alice), peer.F.ActorIRI("dana"))
+		assert.Equal(t, http.StatusNotFound, get(t, pub.ID, apAccept, signed).Status)
+		assert.Empty(t, page())
+	})
 }
