@@ -56,7 +56,7 @@ func (f *Federation) Publish(ctx context.Context, username string, o *vocab.Obje
 	}
 	now := f.now().UTC()
 	if !o.IsActivity() {
-		post, err := f.preparePost(username, o, now)
+		post, err := f.preparePost(ctx, username, o, now)
 		if err != nil {
 			return nil, err
 		}
@@ -65,7 +65,7 @@ func (f *Federation) Publish(ctx context.Context, username string, o *vocab.Obje
 
 	cp := *o
 	act := &cp
-	if err := f.prepareActivity(me, act, now); err != nil {
+	if err := f.prepareActivity(ctx, me, act, now); err != nil {
 		return nil, err
 	}
 	switch act.Type {
@@ -74,7 +74,7 @@ func (f *Federation) Publish(ctx context.Context, username string, o *vocab.Obje
 		if inner == nil || inner.IsActivity() || len(act.Object) != 1 {
 			return nil, fmt.Errorf("%w: a Create must embed the one object it creates", ErrInvalidActivity)
 		}
-		post, err := f.preparePost(username, inner, now)
+		post, err := f.preparePost(ctx, username, inner, now)
 		if err != nil {
 			return nil, err
 		}
@@ -130,7 +130,7 @@ func (f *Federation) localActorIRI(ctx context.Context, username string) (string
 
 // preparePost completes a copy of a post for publishing: id, author,
 // published time and default addressing.
-func (f *Federation) preparePost(username string, o *vocab.Object, now time.Time) (*vocab.Object, error) {
+func (f *Federation) preparePost(ctx context.Context, username string, o *vocab.Object, now time.Time) (*vocab.Object, error) {
 	me := f.ActorIRI(username)
 	cp := *o
 	post := &cp
@@ -139,7 +139,7 @@ func (f *Federation) preparePost(username string, o *vocab.Object, now time.Time
 	}
 	if post.ID == "" {
 		post.ID = f.NewID()
-	} else if err := f.checkLocalID(post.ID); err != nil {
+	} else if err := f.checkNewID(ctx, post.ID); err != nil {
 		return nil, err
 	}
 	for _, a := range vocab.IDs(post.AttributedTo) {
@@ -162,10 +162,10 @@ func (f *Federation) preparePost(username string, o *vocab.Object, now time.Time
 }
 
 // prepareActivity gives an activity its id, actor and published time.
-func (f *Federation) prepareActivity(me string, act *vocab.Object, now time.Time) error {
+func (f *Federation) prepareActivity(ctx context.Context, me string, act *vocab.Object, now time.Time) error {
 	if act.ID == "" {
 		act.ID = f.NewID()
-	} else if err := f.checkLocalID(act.ID); err != nil {
+	} else if err := f.checkNewID(ctx, act.ID); err != nil {
 		return err
 	}
 	for _, a := range vocab.IDs(act.Actor) {
@@ -180,13 +180,25 @@ func (f *Federation) prepareActivity(me string, act *vocab.Object, now time.Time
 	return checkActivityIRIs(act)
 }
 
-// checkLocalID checks an id given to Publish: a valid IRI on this origin.
-func (f *Federation) checkLocalID(id string) error {
+// checkNewID checks an id given to Publish: a valid IRI on this origin,
+// naming no actor and no object already stored (which Publish would
+// otherwise overwrite; edits go through UpdatePost).
+func (f *Federation) checkNewID(ctx context.Context, id string) error {
 	if !vocab.ValidIRI(id) || store.ValidateIRI(id) != nil {
 		return fmt.Errorf("%w: invalid id %q", ErrInvalidActivity, id)
 	}
 	if !f.IsLocal(id) {
 		return fmt.Errorf("%w: id %s is not on %s", ErrOriginMismatch, id, f.cfg.Origin)
+	}
+	if _, ok := f.Username(id); ok || id == f.InstanceActorIRI() {
+		return fmt.Errorf("%w: id %s names an actor", ErrInvalidActivity, id)
+	}
+	_, err := f.st.GetObject(ctx, id)
+	switch {
+	case err == nil || errors.Is(err, store.ErrGone):
+		return fmt.Errorf("%w: id %s is already used", ErrInvalidActivity, id)
+	case !errors.Is(err, store.ErrNotFound):
+		return err
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"time"
@@ -116,11 +117,15 @@ func (f *Federation) Follow(ctx context.Context, username, target string) (*voca
 	if fl.Inbox == "" {
 		return nil, fmt.Errorf("%w: %s has no inbox", ErrInvalidActivity, them.ID)
 	}
-	if old, err := f.st.GetFollow(ctx, me, them.ID); err == nil {
+	old, err := f.st.GetFollow(ctx, me, them.ID)
+	if err == nil {
 		fl.State = old.State
 	}
 	if _, err := f.st.PutFollow(ctx, fl); err != nil {
 		return nil, fmt.Errorf("activitypub: recording follow of %s: %w", them.ID, err)
+	}
+	if old.ActivityID != "" && old.ActivityID != act.ID && f.IsLocal(old.ActivityID) {
+		f.retract(ctx, username, old.ActivityID)
 	}
 	return f.send(ctx, username, act, publishOptions{personal: true})
 }
@@ -164,6 +169,7 @@ func (f *Federation) Unfollow(ctx context.Context, username, target string) (*vo
 	if _, err := f.st.DeleteFollow(ctx, me, them); err != nil {
 		return nil, err
 	}
+	f.retract(ctx, username, fl.ActivityID)
 	return f.send(ctx, username, undo, publishOptions{personal: true, inboxes: []string{fl.Inbox}})
 }
 
@@ -279,7 +285,24 @@ func (f *Federation) unreact(ctx context.Context, username, objectIRI, typ strin
 			return nil, err
 		}
 	}
+	f.retract(ctx, username, prev)
 	return f.send(ctx, username, undo, publishOptions{personal: typ == vocab.TypeBlock})
+}
+
+// retract takes an undone activity of username out of its outbox and
+// leaves a Tombstone in its place, so it is no longer served.
+func (f *Federation) retract(ctx context.Context, username, activityID string) {
+	if _, err := f.st.RemoveFromCollection(ctx, f.OutboxIRI(username), activityID); err != nil {
+		f.log.LogAttrs(ctx, slog.LevelWarn, "removing an undone activity from the outbox failed",
+			slog.String("activity_id", activityID), slog.Any("error", err))
+	}
+	if !f.IsLocal(activityID) {
+		return
+	}
+	if err := f.st.DeleteObject(ctx, activityID, f.now()); err != nil && !errors.Is(err, store.ErrNotFound) {
+		f.log.LogAttrs(ctx, slog.LevelWarn, "tombstoning an undone activity failed",
+			slog.String("activity_id", activityID), slog.Any("error", err))
+	}
 }
 
 // Reply publishes a Note by username in reply to inReplyTo, with content
@@ -393,7 +416,8 @@ func (f *Federation) refreshCreate(ctx context.Context, post *vocab.Object, now 
 	}
 	create.Object = []vocab.Ref{vocab.ObjectRef(post)}
 	if err := f.putLocal(ctx, create, now); err != nil {
-		f.log.WarnContext(ctx, "refreshing Create failed", "activity_id", createID, "error", err)
+		f.log.LogAttrs(ctx, slog.LevelWarn, "refreshing a Create failed",
+			slog.String("activity_id", createID), slog.Any("error", err))
 	}
 }
 

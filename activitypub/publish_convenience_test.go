@@ -55,6 +55,12 @@ func TestFollowUnfollow(t *testing.T) {
 	assert.NotContains(t, embedded, "@context")
 	_, err = pub.Store.GetFollow(ctx, me, bob)
 	require.ErrorIs(t, err, store.ErrNotFound)
+	// Undone and replaced Follows leave the outbox and are no longer served.
+	assert.Equal(t, []string{undo.ID}, pub.members(t, pub.F.OutboxIRI("alice")))
+	for _, id := range []string{follow.ID, again.ID} {
+		_, err = pub.Store.GetObject(ctx, id)
+		require.ErrorIs(t, err, store.ErrGone, id)
+	}
 
 	_, err = pub.F.Unfollow(ctx, "alice", bob)
 	require.ErrorIs(t, err, ErrNotFound)
@@ -106,6 +112,7 @@ func TestLikeUnlike(t *testing.T) {
 	assert.Equal(t, like.ID, embedded["id"])
 	assert.Equal(t, "Like", embedded["type"])
 	assert.Empty(t, pub.members(t, pub.F.LikedIRI("alice")))
+	assert.Equal(t, []string{undo.ID}, pub.members(t, pub.F.OutboxIRI("alice")), "the undone Like leaves the outbox")
 	// The Undo is ordered after the Like: both arrived, the Like first,
 	// and only once.
 	var order []string

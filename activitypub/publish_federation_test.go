@@ -115,3 +115,37 @@ func TestPublishAudiences(t *testing.T) {
 	assert.False(t, c.hasEvent(func(e event) bool { return e.ID == local.ID }), "carol was not addressed")
 	assert.False(t, a.hasEvent(func(e event) bool { return e.ID == dm.ID }), "the direct message is carol's alone")
 }
+
+// TestPublishLocalInteractions checks that actors of one server reach each
+// other without HTTP: a like, a reply, a block.
+func TestPublishLocalInteractions(t *testing.T) {
+	ctx := context.Background()
+	a := newNode(t, nodeOptions{Users: []Actor{{Username: "alice"}, {Username: "amy"}}})
+	alice, amy := a.F.ActorIRI("alice"), a.F.ActorIRI("amy")
+
+	post, err := a.F.Publish(ctx, "alice", vocab.NewNote("", "", "<p>hello</p>", time.Time{}))
+	require.NoError(t, err)
+	postID := vocab.First(post.Object).ID()
+
+	like, err := a.F.Like(ctx, "amy", postID)
+	require.NoError(t, err)
+	assert.Equal(t, []string{alice}, vocab.IDs(like.To))
+	a.waitEvent(func(e event) bool { return e.Hook == "Like" && e.ID == like.ID && e.Recipient == alice })
+
+	reply, err := a.F.Reply(ctx, "amy", postID, "<p>hi alice</p>")
+	require.NoError(t, err)
+	assert.Equal(t, []string{alice}, vocab.First(reply.Object).Object.Mentioned())
+	a.waitEvent(func(e event) bool { return e.Hook == "Create" && e.ID == reply.ID && e.Recipient == alice })
+
+	block, err := a.F.Block(ctx, "alice", amy)
+	require.NoError(t, err)
+	a.waitEvent(func(e event) bool { return e.Hook == "Block" && e.ID == block.ID && e.Recipient == amy })
+	idle(t, a)
+	counter, ok := a.Store.(store.ActivityCounter)
+	require.True(t, ok)
+	for _, act := range []*vocab.Object{like, reply, block} {
+		c, err := counter.ActivityCounts(ctx, act.ID)
+		require.NoError(t, err)
+		assert.Zero(t, c.Total(), "%s was queued for HTTP delivery", act.Type)
+	}
+}
