@@ -636,3 +636,44 @@ func changed(before, after map[string]string) []string {
 	sort.Strings(out)
 	return out
 }
+
+// TestHostileControls sends the genuine counterparts of hostile cases and
+// checks that the snapshot sees them: the table's "unchanged" is not blind.
+func TestHostileControls(t *testing.T) {
+	e := newHostileEnv(t)
+	for _, tc := range []struct {
+		name string
+		from *node
+		user string
+		body func() []byte
+		want string // a snapshot key that must change
+	}{
+		{"Like of a local post", e.A, "alice", func() []byte {
+			return doc("id", e.A.F.NewID(), "type", "Like", "actor", e.alice, "object", e.bobNote)
+		}, "collection " + likesIRI(e.bobNote)},
+		{"Delete of one's own post", e.A, "alice", func() []byte {
+			return doc("id", e.A.F.NewID(), "type", "Delete", "actor", e.alice, "object", e.aliceNote)
+		}, "object " + e.aliceNote},
+		{"Update of one's own post", e.C, "carol", func() []byte {
+			n := map[string]any{"id": e.carolNote, "type": "Note", "attributedTo": e.carol, "content": "edited",
+				"to": []string{"https://www.w3.org/ns/activitystreams#Public"}, "updated": time.Now().UTC().Format(time.RFC3339)}
+			return doc("id", e.C.F.NewID(), "type", "Update", "actor", e.carol, "object", n)
+		}, "object " + e.carolNote},
+		{"Reject of a Follow by its followee", e.C, "carol", func() []byte {
+			return doc("id", e.C.F.NewID(), "type", "Reject", "actor", e.carol, "object", map[string]any{
+				"id": e.bobFollowsCarol, "type": "Follow", "actor": e.bob, "object": e.carol})
+		}, "follow " + e.bob + " " + e.carol},
+		{"Undo of one's own Follow", e.A, "alice", func() []byte {
+			return doc("id", e.A.F.NewID(), "type", "Undo", "actor", e.alice, "object", map[string]any{
+				"id": e.aliceFollowsBob, "type": "Follow", "actor": e.alice, "object": e.bob})
+		}, "follow " + e.alice + " " + e.bob},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := e.snapshot(t)
+			require.Equal(t, http.StatusAccepted, send(t, tc.from, tc.user, e.B, inboxPath(e.B, ""), tc.body(), sendOptions{}))
+			waitIdle(t, e.B)
+			after := e.snapshot(t)
+			assert.NotEqual(t, before[tc.want], after[tc.want], "changes: %v", changed(before, after))
+		})
+	}
+}

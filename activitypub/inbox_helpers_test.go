@@ -92,9 +92,12 @@ type inboxNodeOptions struct {
 // newInboxNode starts a Federation on loopback whose inboxes are served by
 // InboxHandler and whose actors are served as documents (what a peer needs
 // to verify them); everything else goes to Handler.
-func newInboxNode(t *testing.T, o inboxNodeOptions) *node {
+func newInboxNode(t testing.TB, o inboxNodeOptions) *node {
 	t.Helper()
-	n := &node{t: t}
+	n := &node{}
+	if tt, ok := t.(*testing.T); ok {
+		n.t = tt
+	}
 	var h http.Handler = http.NotFoundHandler()
 	var hmu sync.RWMutex
 	n.TS = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

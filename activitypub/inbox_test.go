@@ -1,10 +1,14 @@
 package activitypub
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -14,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/starling-fed/starling/activitypub/vocab"
+	"github.com/starling-fed/starling/httpsig"
 	"github.com/starling-fed/starling/store/memory"
 )
 
@@ -372,4 +377,79 @@ func TestInboxNotRunning(t *testing.T) {
 	assert.Equal(t, http.StatusServiceUnavailable, send(t, a, "alice", b, inboxPath(b, "bob"),
 		doc("id", a.F.NewID(), "type", "Like", "actor", a.F.ActorIRI("alice"), "object", b.F.ActorIRI("bob")), sendOptions{}))
 	assert.NoError(t, b.F.WaitIdle(context.Background()), "nothing waits")
+}
+
+// panicCatcher is a slog.Handler that remembers whether a panic was logged.
+type panicCatcher struct {
+	mu     sync.Mutex
+	panics []string
+}
+
+func (p *panicCatcher) Enabled(context.Context, slog.Level) bool { return true }
+func (p *panicCatcher) Handle(_ context.Context, r slog.Record) error {
+	if strings.Contains(r.Message, "panic") {
+		var detail string
+		r.Attrs(func(a slog.Attr) bool { detail += " " + a.String(); return true })
+		p.mu.Lock()
+		p.panics = append(p.panics, r.Message+detail)
+		p.mu.Unlock()
+	}
+	return nil
+}
+func (p *panicCatcher) WithAttrs([]slog.Attr) slog.Handler { return p }
+func (p *panicCatcher) WithGroup(string) slog.Handler      { return p }
+
+func (p *panicCatcher) seen() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string(nil), p.panics...)
+}
+
+// FuzzInbox posts arbitrary bodies, validly signed, to an inbox: the answer
+// is never a 5xx and nothing panics, in the handler or while processing.
+func FuzzInbox(f *testing.F) {
+	ring := &keyRing{}
+	catcher := &panicCatcher{}
+	a := newInboxNode(f, inboxNodeOptions{Users: []string{"alice"}, Ring: ring})
+	b := newInboxNode(f, inboxNodeOptions{Users: []string{"bob"}, Ring: ring, Configure: func(c *Config) {
+		c.Logger = slog.New(catcher)
+		c.MaxInboxBytes = 64 << 10
+	}})
+	alice, bob := a.F.ActorIRI("alice"), b.F.ActorIRI("bob")
+	key, err := a.F.SigningKey(context.Background(), "alice")
+	require.NoError(f, err)
+	note := map[string]any{"id": a.Origin + "/objects/n", "type": "Note", "attributedTo": alice, "content": "hi", "to": []string{bob}}
+	for _, seed := range [][]byte{
+		doc("id", a.F.NewID(), "type", "Like", "actor", alice, "object", bob),
+		doc("id", a.F.NewID(), "type", "Create", "actor", alice, "object", note),
+		doc("id", a.F.NewID(), "type", "Follow", "actor", alice, "object", bob),
+		doc("id", a.F.NewID(), "type", "Undo", "actor", alice, "object", map[string]any{"id": a.Origin + "/f", "type": "Follow", "actor": alice, "object": bob}),
+		doc("id", a.F.NewID(), "type", "Delete", "actor", alice, "object", alice),
+		doc("id", a.F.NewID(), "type", "Update", "actor", alice, "object", map[string]any{"id": alice, "type": "Person", "inbox": alice + "/inbox"}),
+		doc("id", a.F.NewID(), "type", "Move", "actor", alice, "object", alice, "target", bob),
+		doc("id", a.F.NewID(), "type", "Flag", "actor", alice),
+		doc("id", a.F.NewID(), "type", "Announce", "actor", alice, "object", "http://10.0.0.1/x"),
+		doc("id", a.F.NewID(), "type", "Add", "actor", alice, "object", bob, "target", b.F.FeaturedIRI("bob")),
+		doc("type", "Like", "actor", alice),
+		doc("id", a.F.NewID(), "type", "Like", "actor", []string{alice, bob}),
+		[]byte(`{"@context":["https://www.w3.org/ns/activitystreams",{"x":"http://example.com/"}],"id":"` + a.F.NewID() + `","type":"Like","actor":"` + alice + `"}`),
+		[]byte(`[]`), []byte(`null`), []byte(``), []byte(`{"id":`), []byte("{\"a\":\"\xff\"}"),
+		[]byte(strings.Repeat("[", 100) + strings.Repeat("]", 100)),
+	} {
+		f.Add(seed)
+	}
+	h := b.F.InboxHandler()
+	f.Fuzz(func(t *testing.T, body []byte) {
+		req := httptest.NewRequest(http.MethodPost, b.TS.URL+inboxPath(b, "bob"), bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/activity+json")
+		require.NoError(t, httpsig.SignCavage(req, body, key, httpsig.CavageOptions{}))
+		rw := httptest.NewRecorder()
+		h.ServeHTTP(rw, req)
+		assert.Contains(t, []int{http.StatusAccepted, http.StatusBadRequest, http.StatusUnauthorized,
+			http.StatusForbidden, http.StatusRequestEntityTooLarge}, rw.Code, "body %q: %s", body, rw.Body.String())
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		require.NoError(t, b.F.WaitIdle(ctx))
+		require.Empty(t, catcher.seen())
+	})
 }
