@@ -1,6 +1,7 @@
 package activitypub
 
 import (
+	"context"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -807,4 +808,94 @@ func TestMoveRefusedAfterFetch(t *testing.T) {
 			assert.Zero(t, e.jobs())
 		})
 	}
+}
+
+// TestManualApprovalBetweenServers runs a follow of an actor who approves
+// followers by hand between two servers: pending until the host accepts,
+// removed on both sides when it rejects.
+func TestManualApprovalBetweenServers(t *testing.T) {
+	ctx := context.Background()
+	a := newNode(t, nodeOptions{Users: []Actor{{Username: "alice"}}})
+	b := newNode(t, nodeOptions{SQLite: true, Users: []Actor{{Username: "bob", ManuallyApprovesFollowers: true}}})
+	alice, bob := a.F.ActorIRI("alice"), b.F.ActorIRI("bob")
+
+	follow, err := a.F.Follow(ctx, "alice", bob)
+	require.NoError(t, err)
+	ev := b.waitEvent(func(e event) bool { return e.Hook == "Follow" && e.ID == follow.ID })
+	assert.True(t, ev.Pending, "the hook learns the follow waits")
+	idle(t, a, b)
+	assert.False(t, a.hasEvent(is("Accept", bob)), "nothing is accepted before the host decides")
+	for _, n := range []*node{a, b} {
+		fl, err := n.Store.GetFollow(ctx, alice, bob)
+		require.NoError(t, err)
+		assert.Equal(t, store.FollowPending, fl.State)
+	}
+
+	require.NoError(t, b.F.AcceptFollow(ctx, follow.ID))
+	a.waitEvent(is("Accept", bob))
+	for _, n := range []*node{a, b} {
+		fl, err := n.Store.GetFollow(ctx, alice, bob)
+		require.NoError(t, err)
+		assert.Equal(t, store.FollowAccepted, fl.State)
+	}
+
+	require.NoError(t, b.F.RejectFollow(ctx, follow.ID))
+	a.waitEvent(is("Reject", bob))
+	for _, n := range []*node{a, b} {
+		_, err := n.Store.GetFollow(ctx, alice, bob)
+		assert.ErrorIs(t, err, store.ErrNotFound)
+	}
+}
+
+// TestBlockAndMoveBetweenServers runs a Block and a Move across three
+// servers: the blocked side drops its follows both ways; the followers of a
+// moved account follow its new one, which names the old in alsoKnownAs.
+func TestBlockAndMoveBetweenServers(t *testing.T) {
+	ctx := context.Background()
+	a := newNode(t, nodeOptions{Users: []Actor{{Username: "alice"}, {Username: "amy"}}})
+	b := newNode(t, nodeOptions{Users: []Actor{{Username: "bob"}}})
+	bob := b.F.ActorIRI("bob")
+	c := newNode(t, nodeOptions{SQLite: true, Users: []Actor{{Username: "newbob", AlsoKnownAs: []string{bob}}}})
+	alice, amy, newbob := a.F.ActorIRI("alice"), a.F.ActorIRI("amy"), c.F.ActorIRI("newbob")
+
+	for _, name := range []string{"alice", "amy"} {
+		_, err := a.F.Follow(ctx, name, bob)
+		require.NoError(t, err)
+	}
+	_, err := b.F.Follow(ctx, "bob", alice)
+	require.NoError(t, err)
+	idle(t, a, b)
+	n, err := b.Store.CountFollowers(ctx, bob, store.FollowAccepted)
+	require.NoError(t, err)
+	require.Equal(t, 2, n)
+
+	t.Run("Block", func(t *testing.T) {
+		block, err := b.F.Block(ctx, "bob", alice)
+		require.NoError(t, err)
+		a.waitEvent(func(e event) bool { return e.Hook == "Block" && e.ID == block.ID })
+		for _, pair := range [][2]string{{alice, bob}, {bob, alice}} {
+			_, err := a.Store.GetFollow(ctx, pair[0], pair[1])
+			assert.ErrorIs(t, err, store.ErrNotFound, "%s -> %s", pair[0], pair[1])
+		}
+		fl, err := a.Store.GetFollow(ctx, amy, bob)
+		require.NoError(t, err, "amy was not blocked")
+		assert.Equal(t, store.FollowAccepted, fl.State)
+	})
+
+	t.Run("Move", func(t *testing.T) {
+		move, err := b.F.Move(ctx, "bob", newbob)
+		require.NoError(t, err)
+		a.waitEvent(func(e event) bool { return e.Hook == "Move" && e.ID == move.ID })
+		c.waitEvent(func(e event) bool { return e.Hook == "Follow" && e.Actor == amy })
+		idle(t, a, b, c)
+		fl, err := a.Store.GetFollow(ctx, amy, newbob)
+		require.NoError(t, err)
+		assert.Equal(t, store.FollowAccepted, fl.State, "the new account accepted")
+		_, err = a.Store.GetFollow(ctx, amy, bob)
+		assert.ErrorIs(t, err, store.ErrNotFound)
+		_, err = b.Store.GetFollow(ctx, amy, bob)
+		assert.ErrorIs(t, err, store.ErrNotFound, "the old account was told")
+		_, err = a.Store.GetFollow(ctx, alice, newbob)
+		assert.ErrorIs(t, err, store.ErrNotFound, "alice followed nobody any more")
+	})
 }
