@@ -2,6 +2,8 @@ package activitypub
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"slices"
 
@@ -146,4 +148,62 @@ func refsOf(o *vocab.Object) []string {
 		}
 	}
 	return out
+}
+
+// ForwardedActivity checks an activity that arrived signed by another
+// actor than its own — forwarded by a server its author answered, as
+// ActivityPub §7.1.2 asks — and returns what may be processed in its place.
+// The signer vouches for nothing, so the forwarded body is not trusted:
+//
+//   - the activity is fetched from its id's origin, which must be its
+//     actor's host, and the fetched copy (same id, type and actor) is
+//     returned, raw and decoded;
+//   - a Delete that its origin no longer serves is accepted when the object
+//     it deletes is gone from its origin too (404 or 410): it is returned
+//     with its object reduced to the object's id, so nothing embedded in
+//     it is taken on trust.
+//
+// Anything else fails: an error wrapping ErrForbidden or ErrOriginMismatch,
+// or the fetch's error. The inbox calls it when the key that signed a
+// request is not the activity actor's, and records what it returns instead
+// of the body.
+func (f *Federation) forwardedActivity(ctx context.Context, act *vocab.Object) ([]byte, *vocab.Object, error) {
+	actor := vocab.First(act.Actor).ID()
+	switch {
+	case act.ID == "" || actor == "" || len(act.Actor) != 1:
+		return nil, nil, fmt.Errorf("%w: forwarded activity without one actor and an id", ErrInvalidActivity)
+	case f.IsLocal(act.ID) || f.IsLocal(actor):
+		return nil, nil, fmt.Errorf("%w: forwarded activity %s claims a local actor", ErrForbidden, act.ID)
+	case !sameHost(act.ID, actor):
+		return nil, nil, fmt.Errorf("%w: forwarded activity %s is not on the host of %s", ErrOriginMismatch, act.ID, actor)
+	}
+	fetched, raw, err := f.fetch(ctx, act.ID)
+	if err == nil {
+		if fetched.Type != act.Type || len(fetched.Actor) != 1 || vocab.First(fetched.Actor).ID() != actor {
+			return nil, nil, fmt.Errorf("%w: forwarded %s %s by %s is a %s by %v at its origin",
+				ErrForbidden, act.Type, act.ID, actor, fetched.Type, vocab.IDs(fetched.Actor))
+		}
+		return raw, fetched, nil
+	}
+	if act.Type != vocab.TypeDelete || !(errors.Is(err, ErrNotFound) || errors.Is(err, ErrGone)) {
+		return nil, nil, fmt.Errorf("%w: forwarded activity %s could not be had from its origin: %w", ErrForbidden, act.ID, err)
+	}
+	object := vocab.First(act.Object).ID()
+	if object == "" || len(act.Object) != 1 || !sameHost(object, actor) {
+		return nil, nil, fmt.Errorf("%w: forwarded Delete %s of %q", ErrForbidden, act.ID, object)
+	}
+	_, _, oerr := f.fetch(ctx, object)
+	if !(errors.Is(oerr, ErrNotFound) || errors.Is(oerr, ErrGone)) {
+		if oerr == nil {
+			oerr = errors.New("the object is still there")
+		}
+		return nil, nil, fmt.Errorf("%w: forwarded Delete %s of %s: %w", ErrForbidden, act.ID, object, oerr)
+	}
+	del := *act
+	del.Object = []vocab.Ref{vocab.IRIRef(object)}
+	raw, err = vocab.Marshal(&del)
+	if err != nil {
+		return nil, nil, err
+	}
+	return raw, &del, nil
 }

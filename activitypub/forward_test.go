@@ -2,8 +2,10 @@ package activitypub
 
 import (
 	"bytes"
+	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -155,4 +157,97 @@ func TestRefsOfSkipsLinks(t *testing.T) {
 	}
 	assert.Equal(t, "https://a.example/1 https://a.example/2 https://a.example/3 https://a.example/4",
 		strings.Join(refsOf(o), " "))
+}
+
+// TestForwardBetweenServers: carol, on a third server, answers alice's post
+// addressing alice's followers; bob, who follows alice from a second server
+// carol's server knows nothing of, gets the reply through alice's server.
+func TestForwardBetweenServers(t *testing.T) {
+	ctx := context.Background()
+	a := newNode(t, nodeOptions{Users: []Actor{{Username: "alice"}}})
+	b := newNode(t, nodeOptions{Users: []Actor{{Username: "bob"}}})
+	c := newNode(t, nodeOptions{SQLite: true, Users: []Actor{{Username: "carol"}}})
+	alice := a.F.ActorIRI("alice")
+	_, err := b.F.Follow(ctx, "bob", alice)
+	require.NoError(t, err)
+	b.waitEvent(is("Accept", alice))
+
+	post, err := a.F.Publish(ctx, "alice", vocab.NewNote("", "", "<p>hello</p>", time.Time{}))
+	require.NoError(t, err)
+	b.waitEvent(func(e event) bool { return e.Hook == "Create" && e.ID == post.ID })
+
+	reply := vocab.NewNote("", "", "<p>hello to your followers</p>", time.Time{})
+	reply.InReplyTo = []vocab.Ref{vocab.IRIRef(vocab.First(post.Object).ID())}
+	reply.To = []vocab.Ref{vocab.IRIRef(vocab.PublicIRI)}
+	reply.Cc = []vocab.Ref{vocab.IRIRef(alice), vocab.IRIRef(a.F.FollowersIRI("alice"))}
+	created, err := c.F.Publish(ctx, "carol", reply)
+	require.NoError(t, err)
+	a.waitEvent(func(e event) bool { return e.Hook == "Create" && e.ID == created.ID })
+	ev := b.waitEvent(func(e event) bool { return e.Hook == "Create" && e.ID == created.ID })
+	assert.Equal(t, c.F.ActorIRI("carol"), ev.Actor)
+}
+
+func TestForwardedActivity(t *testing.T) {
+	e := newEffects(t)
+	served := e.note(e.bob, "at its origin")
+	e.p.serve(t, served)
+	create := e.activity(e.bob, vocab.TypeCreate, vocab.IRIRef(served.ID))
+	create.To = served.To
+	e.p.serve(t, create)
+
+	t.Run("the copy at the origin is taken, not the body", func(t *testing.T) {
+		forged := *create
+		forged.Object = []vocab.Ref{vocab.ObjectRef(&vocab.Object{ID: served.ID, Type: vocab.TypeNote,
+			AttributedTo: []vocab.Ref{vocab.IRIRef(e.bob.ID)}, Content: "forged"})}
+		raw, got, err := e.f.forwardedActivity(e.ctx, &forged)
+		require.NoError(t, err)
+		assert.Equal(t, create.ID, got.ID)
+		assert.Equal(t, served.ID, vocab.First(got.Object).IRI, "the object as the origin names it")
+		assert.NotContains(t, string(raw), "forged")
+	})
+	t.Run("a Delete of an object gone from its origin", func(t *testing.T) {
+		gone := e.bob.ID + "/notes/gone"
+		del := e.activity(e.bob, vocab.TypeDelete, vocab.ObjectRef(&vocab.Object{ID: gone, Type: vocab.TypeTombstone, Content: "embedded"}))
+		raw, got, err := e.f.forwardedActivity(e.ctx, del)
+		require.NoError(t, err)
+		assert.Equal(t, gone, vocab.First(got.Object).IRI, "nothing embedded is kept")
+		assert.NotContains(t, string(raw), "embedded")
+	})
+	for _, tc := range []struct {
+		name string
+		act  *vocab.Object
+		want error
+	}{
+		{"another type at the origin", func() *vocab.Object {
+			a := *create
+			a.Type = vocab.TypeUpdate
+			return &a
+		}(), ErrForbidden},
+		{"another actor at the origin", func() *vocab.Object {
+			a := *create
+			a.Actor = []vocab.Ref{vocab.IRIRef(e.eve.ID)}
+			return &a
+		}(), ErrForbidden},
+		{"not served by its origin", e.activity(e.bob, vocab.TypeCreate, vocab.IRIRef(served.ID)), ErrForbidden},
+		{"a Delete of an object still there", e.activity(e.bob, vocab.TypeDelete, vocab.IRIRef(served.ID)), ErrForbidden},
+		{"a Delete of an object on another host", e.activity(e.bob, vocab.TypeDelete, vocab.IRIRef(e.p2.URL("/notes/1"))), ErrForbidden},
+		{"an id on another host than the actor", func() *vocab.Object {
+			a := *create
+			a.ID = e.p2.URL("/activities/1")
+			return &a
+		}(), ErrOriginMismatch},
+		{"a local actor", &vocab.Object{ID: e.f.NewID(), Type: vocab.TypeCreate, Actor: []vocab.Ref{vocab.IRIRef(e.alice)}}, ErrForbidden},
+		{"two actors", func() *vocab.Object {
+			a := *create
+			a.Actor = append(a.Actor, vocab.IRIRef(e.eve.ID))
+			return &a
+		}(), ErrInvalidActivity},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := e.snapshot(served.ID, create.ID)
+			_, _, err := e.f.forwardedActivity(e.ctx, tc.act)
+			assert.ErrorIs(t, err, tc.want)
+			assert.Equal(t, before, e.snapshot(served.ID, create.ID))
+		})
+	}
 }

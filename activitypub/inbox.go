@@ -261,7 +261,13 @@ func (f *Federation) receive(ctx context.Context, r *http.Request, username stri
 		return 0, refuse(http.StatusBadRequest, "invalid activity", err)
 	}
 	if err := f.checkKeyOwner(ctx, verified, actor); err != nil {
-		return 0, refuse(http.StatusUnauthorized, "the signature is not the actor's", err)
+		// Another server forwarding the activity (ActivityPub §7.1.2):
+		// only the copy its origin serves is taken (see forward.go).
+		raw, fwd, ferr := f.forwardedActivity(ctx, act)
+		if ferr != nil {
+			return 0, refuse(http.StatusUnauthorized, "the signature is not the actor's", errors.Join(err, ferr))
+		}
+		body, act = raw, fwd
 	}
 	if err := checkSameHost(act.ID, actor); err != nil {
 		return 0, refuse(http.StatusBadRequest, "the activity id is not on its actor's host", err)
