@@ -48,12 +48,28 @@ func get(t *testing.T, url, accept string, key httpsig.SigningKey) answer {
 // its Key is nil, and reads the answer.
 func do(t *testing.T, method, url, accept string, key httpsig.SigningKey) answer {
 	t.Helper()
+	return sendSigned(t, method, url, accept, key, false)
+}
+
+// getRFC9421 sends a GET signed with key under RFC 9421.
+func getRFC9421(t *testing.T, url, accept string, key httpsig.SigningKey) answer {
+	t.Helper()
+	return sendSigned(t, http.MethodGet, url, accept, key, true)
+}
+
+// sendSigned sends a request without body, signed with key unless its Key is
+// nil: under RFC 9421 if rfc9421, else draft-cavage.
+func sendSigned(t *testing.T, method, url, accept string, key httpsig.SigningKey, rfc9421 bool) answer {
+	t.Helper()
 	req, err := http.NewRequestWithContext(context.Background(), method, url, nil)
 	require.NoError(t, err)
 	if accept != "" {
 		req.Header.Set("Accept", accept)
 	}
-	if key.Key != nil {
+	switch {
+	case key.Key != nil && rfc9421:
+		require.NoError(t, httpsig.SignRFC9421(req, nil, key, httpsig.RFC9421Options{}))
+	case key.Key != nil:
 		require.NoError(t, httpsig.SignCavage(req, nil, key, httpsig.CavageOptions{}))
 	}
 	resp, err := http.DefaultClient.Do(req)
@@ -132,4 +148,12 @@ func hasVary(h http.Header, name string) bool {
 		}
 	}
 	return false
+}
+
+// keyOfInstance returns the instance actor's signing key.
+func (f *Federation) keyOfInstance(t *testing.T) httpsig.SigningKey {
+	t.Helper()
+	k, err := f.instanceKey(context.Background())
+	require.NoError(t, err)
+	return k
 }

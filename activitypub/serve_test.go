@@ -435,3 +435,40 @@ func TestServeAuthorizedFetch(t *testing.T) {
 		assert.Empty(t, page())
 	})
 }
+
+// TestServeAuthorizedFetchBothSides: two servers that both require signed
+// GETs still verify each other, since actors stay readable unsigned and
+// each fetches the other's keys as its instance actor.
+func TestServeAuthorizedFetchBothSides(t *testing.T) {
+	a := newNode(t, nodeOptions{AuthorizedFetch: true, Users: []Actor{{Username: "alice"}}})
+	b := newNode(t, nodeOptions{AuthorizedFetch: true, Users: []Actor{{Username: "bob"}}})
+	pub := note(a.F.ObjectIRI("pub"), a.F.ActorIRI("alice"), publicIRI)
+	putLocal(t, a, pub)
+	direct := note(a.F.ObjectIRI("direct"), a.F.ActorIRI("alice"), b.F.ActorIRI("bob"))
+	putLocal(t, a, direct)
+	bob := signingKey(t, b, "bob")
+
+	for _, tc := range []struct {
+		name    string
+		url     string
+		rfc9421 bool
+		key     httpsig.SigningKey
+		status  int
+	}{
+		{"public, draft-cavage", pub.ID, false, bob, 200},
+		{"public, RFC 9421", pub.ID, true, bob, 200},
+		{"direct to the signer, RFC 9421", direct.ID, true, bob, 200},
+		{"direct, unsigned", direct.ID, false, noKey, 401},
+		{"direct, another of the peer's actors", direct.ID, false, b.F.keyOfInstance(t), 404},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var got answer
+			if tc.rfc9421 {
+				got = getRFC9421(t, tc.url, apAccept, tc.key)
+			} else {
+				got = get(t, tc.url, apAccept, tc.key)
+			}
+			require.Equal(t, tc.status, got.Status, "%s", got.Body)
+		})
+	}
+}
