@@ -29,7 +29,9 @@ import (
 //
 // An activity gets an id if it has none, the actor as its actor and a
 // published time; its actor, if set, must be username's (else
-// ErrForbidden). A Create's embedded post is completed like a post above.
+// ErrForbidden). A Create's embedded post is completed like a post above,
+// taking the Create's addressing when it has none of its own (and giving
+// the Create its own when the Create has none).
 // An Update or Delete may only name the actor itself or the actor's own
 // local objects (else ErrForbidden).
 //
@@ -73,6 +75,11 @@ func (f *Federation) Publish(ctx context.Context, username string, o *vocab.Obje
 		inner := vocab.First(act.Object).Object
 		if inner == nil || inner.IsActivity() || len(act.Object) != 1 {
 			return nil, fmt.Errorf("%w: a Create must embed the one object it creates", ErrInvalidActivity)
+		}
+		if !addressed(inner) && addressed(act) {
+			cp := *inner
+			copyAudience(&cp, act)
+			inner = &cp
 		}
 		post, err := f.preparePost(ctx, username, inner, now)
 		if err != nil {

@@ -122,6 +122,15 @@ func TestPublishActivity(t *testing.T) {
 	_, so := pub.stored(t, post.ID)
 	assert.True(t, so.Local)
 
+	// A Create addressed, its post not: the post takes the Create's
+	// audience rather than being made public.
+	bare := vocab.NewNote("", "", "<p>for bob</p>", time.Time{})
+	act3, err := pub.F.Publish(ctx, "alice", &vocab.Object{Type: vocab.TypeCreate, To: iris(bob),
+		Object: []vocab.Ref{vocab.ObjectRef(bare)}})
+	require.NoError(t, err)
+	assert.Equal(t, []string{bob}, vocab.IDs(vocab.First(act3.Object).Object.To))
+	assert.Empty(t, vocab.First(act3.Object).Object.Cc)
+
 	// Any other activity: id, actor and published filled in.
 	given := pub.F.NewID()
 	act2, err := pub.F.Publish(ctx, "alice", &vocab.Object{ID: given, Type: "Listen", Object: iris(rp.URL("/songs/1")),
@@ -131,12 +140,14 @@ func TestPublishActivity(t *testing.T) {
 	assert.Equal(t, []string{pub.F.ActorIRI("alice")}, vocab.IDs(act2.Actor))
 
 	jobs := pub.jobs(t)
-	require.Len(t, jobs, 2, "one job per activity: the followers share one inbox")
+	require.Len(t, jobs, 3, "one job per activity: the followers share one inbox")
 	assert.Equal(t, rp.URL("/inbox"), jobs[0].Inbox)
 	assert.Equal(t, post.ID, jobs[0].OrderingKey)
 	assert.Equal(t, pub.F.ActorIRI("alice"), jobs[0].Sender)
-	assert.Equal(t, rp.URL("/songs/1"), jobs[1].OrderingKey)
-	assert.Equal(t, []string{act2.ID, act.ID}, pub.members(t, pub.F.OutboxIRI("alice")))
+	assert.Equal(t, act3.ID, jobs[1].ActivityID)
+	assert.Equal(t, rp.URL("/inbox"), jobs[1].Inbox, "bob's shared inbox")
+	assert.Equal(t, rp.URL("/songs/1"), jobs[2].OrderingKey)
+	assert.Equal(t, []string{act2.ID, act3.ID, act.ID}, pub.members(t, pub.F.OutboxIRI("alice")))
 }
 
 func TestPublishRefused(t *testing.T) {
