@@ -224,8 +224,14 @@ func (f *Federation) receive(ctx context.Context, r *http.Request, username stri
 
 	// Decoding before the signature is checked costs little (the decoder
 	// is bounded) and lets a Delete from an actor never seen be dropped
-	// without fetching its key, as Mastodon does.
-	act, decErr := f.decoder.Decode(ctx, body)
+	// without fetching its key, as Mastodon does. JSON-LD normalization,
+	// which costs more, waits until the sender is known.
+	plain := f.decoder
+	plain.Normalize = nil
+	act, decErr := plain.Decode(ctx, body)
+	if errors.Is(decErr, vocab.ErrNeedsJSONLD) {
+		act = nil
+	}
 	if decErr == nil && f.unknownActorDelete(ctx, act) {
 		f.log.LogAttrs(ctx, slog.LevelDebug, "dropped Delete of an unknown actor",
 			slog.String("activity_id", act.ID), slog.String("actor", firstActor(act)))
@@ -233,6 +239,9 @@ func (f *Federation) receive(ctx context.Context, r *http.Request, username stri
 	}
 
 	verified, err := f.verifier.Verify(ctx, r)
+	if err != nil && act == nil && errors.Is(err, ErrGone) && errors.Is(decErr, vocab.ErrNeedsJSONLD) {
+		act, decErr = f.decoder.Decode(ctx, body) // is it a Delete?
+	}
 	var gone *goneKeyError
 	if err != nil && decErr == nil && act.Type == vocab.TypeDelete && errors.As(err, &gone) && gone.Cached != nil {
 		// The actor left after we cached its key: its farewell Delete
@@ -252,6 +261,9 @@ func (f *Federation) receive(ctx context.Context, r *http.Request, username stri
 			return 0, refuse(http.StatusRequestEntityTooLarge, "body too large", err)
 		}
 		return 0, refuse(http.StatusUnauthorized, httpsig.PublicReason(err), err)
+	}
+	if act == nil && errors.Is(decErr, vocab.ErrNeedsJSONLD) {
+		act, decErr = f.decoder.Decode(ctx, body)
 	}
 	if decErr != nil {
 		return 0, refuse(http.StatusBadRequest, "not an activity: "+publicDecodeReason(decErr), decErr)

@@ -453,3 +453,20 @@ func FuzzInbox(f *testing.F) {
 		require.Empty(t, catcher.seen())
 	})
 }
+
+func TestInboxNormalizesJSONLDAfterVerifying(t *testing.T) {
+	ring := &keyRing{}
+	rec := &overrideRecorder{}
+	a := newInboxNode(t, inboxNodeOptions{Users: []string{"alice"}, Ring: ring})
+	b := newInboxNode(t, inboxNodeOptions{Users: []string{"bob"}, Ring: ring, Configure: overrideAll(rec, "Like")})
+	alice, id := a.F.ActorIRI("alice"), a.F.NewID()
+	body := []byte(`{"@context":["https://www.w3.org/ns/activitystreams",{"who":{"@id":"as:actor","@type":"@id"}}],` +
+		`"id":"` + id + `","type":"Like","who":"` + alice + `","object":"` + b.F.ActorIRI("bob") + `"}`)
+	assert.Equal(t, http.StatusUnauthorized, send(t, a, "alice", b, inboxPath(b, "bob"), body, sendOptions{Sign: signNone}))
+	require.Equal(t, http.StatusAccepted, send(t, a, "alice", b, inboxPath(b, "bob"), body, sendOptions{}))
+	waitIdle(t, b)
+	ins := rec.seen()
+	require.Len(t, ins, 1)
+	assert.Equal(t, alice, firstActor(ins[0].Activity), "the aliased actor term was normalized")
+	assert.Equal(t, body, ins[0].Raw)
+}
