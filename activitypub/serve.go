@@ -174,8 +174,11 @@ func (f *Federation) ActorHandler(fallback http.Handler) http.Handler {
 // Config.Objects callback answers, else those published through the
 // Federation. Deleted objects get 410 with their Tombstone; objects that
 // are not public are served only to a signed request from an actor in their
-// audience. Requests for HTML, unknown objects and hidden ones go to
-// fallback (404 if nil). Mount it on the object paths:
+// audience. Visibility is read from the addressing alone, so objects from
+// Config.Objects must carry theirs (to: the public collection for a public
+// article): an object addressed to nobody is shown to nobody but its
+// author. Requests for HTML, unknown objects and hidden ones go to fallback
+// (404 if nil). Mount it on the object paths:
 //
 //	mux.Handle("GET /objects/{id}", fed.ObjectHandler(nil))
 func (f *Federation) ObjectHandler(fallback http.Handler) http.Handler {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -471,4 +472,60 @@ func TestServeAuthorizedFetchBothSides(t *testing.T) {
 			require.Equal(t, tc.status, got.Status, "%s", got.Body)
 		})
 	}
+}
+
+// TestServeHostActors serves actors from the host's own accounts through
+// Config.Actors.
+func TestServeHostActors(t *testing.T) {
+	accounts := map[string]*Actor{"ann": {Name: "Ann", Summary: "from the host", ManuallyApprovesFollowers: true}}
+	n := newNode(t, nodeOptions{Configure: func(c *Config) {
+		c.Actors = func(ctx context.Context, username string) (*Actor, error) {
+			switch username {
+			case "left":
+				return nil, fmt.Errorf("account closed: %w", ErrGone)
+			case "broken":
+				return nil, fmt.Errorf("database down")
+			}
+			if a, ok := accounts[username]; ok {
+				return a, nil
+			}
+			return nil, ErrNotFound
+		}
+	}})
+	a := get(t, n.F.ActorIRI("ann"), apAccept, noKey)
+	require.Equal(t, http.StatusOK, a.Status, "%s", a.Body)
+	m := a.JSON(t)
+	assert.Equal(t, "ann", m["preferredUsername"])
+	assert.Equal(t, "Ann", m["name"])
+	assert.Equal(t, true, m["manuallyApprovesFollowers"])
+	assert.NotEmpty(t, m["publicKey"])
+
+	assert.Equal(t, http.StatusGone, get(t, n.F.ActorIRI("left"), apAccept, noKey).Status)
+	assert.Equal(t, http.StatusInternalServerError, get(t, n.F.ActorIRI("broken"), apAccept, noKey).Status)
+	assert.Equal(t, http.StatusNotFound, get(t, n.F.ActorIRI("nobody"), apAccept, noKey).Status)
+	assert.Equal(t, http.StatusGone, get(t, n.F.OutboxIRI("left"), apAccept, noKey).Status)
+	assert.Equal(t, http.StatusOK, get(t, n.F.OutboxIRI("ann"), apAccept, noKey).Status)
+}
+
+// TestServeInboxRoutes: POSTs to the inboxes reach the inbox, never the
+// host's fallback.
+func TestServeInboxRoutes(t *testing.T) {
+	n := newNode(t, nodeOptions{Users: []Actor{{Username: "alice"}}})
+	var fallbackHit atomic.Bool
+	ts := httptest.NewServer(n.F.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fallbackHit.Store(true)
+		w.WriteHeader(http.StatusTeapot)
+	})))
+	t.Cleanup(ts.Close)
+	for _, iri := range []string{n.F.InboxIRI("alice"), n.F.SharedInboxIRI(), n.F.InstanceActorIRI() + "/inbox"} {
+		p := strings.TrimPrefix(iri, n.Origin)
+		req, err := http.NewRequest(http.MethodPost, ts.URL+p, strings.NewReader(`{"type":"Like"}`))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", ContentType)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Equal(t, http.StatusUnauthorized, resp.StatusCode, p) // unsigned
+	}
+	assert.False(t, fallbackHit.Load())
 }

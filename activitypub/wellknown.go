@@ -39,7 +39,7 @@ func (f *Federation) webFingerLookup(ctx context.Context, res webfinger.Resource
 		}
 		u, ok := f.Username(res.URI)
 		if !ok {
-			return nil, webfinger.ErrNotFound
+			return f.profileJRD(ctx, res.URI)
 		}
 		name = u
 	default:
@@ -60,6 +60,28 @@ func (f *Federation) webFingerLookup(ctx context.Context, res webfinger.Resource
 		profile = id
 	}
 	return webfinger.NewActorJRD("acct:"+a.Username+"@"+f.host, id, profile, ""), nil
+}
+
+// profileJRD answers WebFinger for a profile page URL on this server
+// whose last path segment names the user, as "/@alice" or "/u/alice" do:
+// the user's Actor.URL must be that very URL.
+func (f *Federation) profileJRD(ctx context.Context, profile string) (*webfinger.JRD, error) {
+	u, err := url.Parse(profile)
+	if err != nil || !f.IsLocal(profile) {
+		return nil, webfinger.ErrNotFound
+	}
+	seg := u.EscapedPath()
+	seg = strings.TrimPrefix(seg[strings.LastIndex(seg, "/")+1:], "@")
+	name, err := url.PathUnescape(seg)
+	if err != nil || name == "" {
+		return nil, webfinger.ErrNotFound
+	}
+	a, err := f.LocalActor(ctx, name)
+	if err != nil || a.URL != profile {
+		return nil, webfinger.ErrNotFound
+	}
+	id := f.ActorIRI(a.Username)
+	return webfinger.NewActorJRD("acct:"+a.Username+"@"+f.host, id, a.URL, ""), nil
 }
 
 // instanceJRD is the WebFinger answer for the instance actor.

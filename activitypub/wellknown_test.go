@@ -19,6 +19,8 @@ func TestServeWebFinger(t *testing.T) {
 	n := newNode(t, nodeOptions{TLS: true, Users: []Actor{
 		{Username: "alice"}, {Username: "bob", URL: "https://pages.example/@bob"}, {Username: "gone"},
 	}})
+	carolPage := n.Origin + "/@carol"
+	require.NoError(t, n.F.CreateActor(context.Background(), Actor{Username: "carol", URL: carolPage}))
 	ctx := context.Background()
 	require.NoError(t, n.Store.DeleteObject(ctx, n.F.storedActorIRI("gone"), time.Now()))
 	host := n.TS.Listener.Addr().String()
@@ -48,6 +50,9 @@ func TestServeWebFinger(t *testing.T) {
 		{"profile URL of the host", "acct:bob@" + host, "acct:bob@" + host, n.F.ActorIRI("bob"), "https://pages.example/@bob", 200},
 		{"instance actor acct", "acct:127.0.0.1@" + host, "acct:127.0.0.1@" + host, n.F.InstanceActorIRI(), n.Origin + "/", 200},
 		{"instance actor IRI", n.F.InstanceActorIRI(), "acct:127.0.0.1@" + host, n.F.InstanceActorIRI(), n.Origin + "/", 200},
+		{"profile page URL", carolPage, "acct:carol@" + host, n.F.ActorIRI("carol"), carolPage, 200},
+		{"profile-like URL of another user", n.Origin + "/@alice", "", "", "", 404},
+		{"profile page on another host", "https://pages.example/@bob", "", "", "", 404},
 		{"unknown user", "acct:nobody@" + host, "", "", "", 404},
 		{"other host", "acct:alice@elsewhere.example", "", "", "", 404},
 		{"other host's URL", "https://elsewhere.example/users/alice", "", "", "", 404},
