@@ -89,10 +89,7 @@ func (f *Federation) Publish(ctx context.Context, username string, o *vocab.Obje
 		if !addressed(act) {
 			copyAudience(act, post)
 		}
-		if err := f.putLocal(ctx, post, now); err != nil {
-			return nil, err
-		}
-		if _, err := f.st.AddToCollection(ctx, createIndexIRI(post.ID), act.ID); err != nil {
+		if err := f.putPost(ctx, post, act.ID, now); err != nil {
 			return nil, err
 		}
 	case vocab.TypeUpdate, vocab.TypeDelete:
@@ -118,13 +115,30 @@ func (f *Federation) publishCreate(ctx context.Context, username string, post *v
 	if err := checkActivityIRIs(act); err != nil {
 		return nil, err
 	}
-	if err := f.putLocal(ctx, post, now); err != nil {
-		return nil, err
-	}
-	if _, err := f.st.AddToCollection(ctx, createIndexIRI(post.ID), act.ID); err != nil {
+	if err := f.putPost(ctx, post, act.ID, now); err != nil {
 		return nil, err
 	}
 	return f.send(ctx, username, act, publishOptions{})
+}
+
+// putPost stores a post being published by the Create createID: the post,
+// which Create published it, and the post among the replies of the local
+// objects it answers.
+func (f *Federation) putPost(ctx context.Context, post *vocab.Object, createID string, now time.Time) error {
+	if err := f.putLocal(ctx, post, now); err != nil {
+		return err
+	}
+	if _, err := f.st.AddToCollection(ctx, createIndexIRI(post.ID), createID); err != nil {
+		return err
+	}
+	for _, parent := range vocab.IDs(post.InReplyTo) {
+		if f.IsLocal(parent) {
+			if _, err := f.st.AddToCollection(ctx, repliesIRI(parent), post.ID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // localActorIRI checks that username is a local actor and returns its IRI.

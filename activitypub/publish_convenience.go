@@ -425,7 +425,9 @@ func (f *Federation) refreshCreate(ctx context.Context, post *vocab.Object, now 
 // takes its place in the store (so it is served as 410 Gone), its Create
 // leaves the outbox, and a Delete carrying the Tombstone goes to everyone
 // the post went to, ordered after every earlier delivery about the post. A
-// post that is not username's own and local fails with ErrForbidden.
+// post that is not username's own and local fails with ErrForbidden. The
+// post also leaves the featured collection and the replies of the local
+// post it answered.
 func (f *Federation) DeletePost(ctx context.Context, username, objectIRI string) (*vocab.Object, error) {
 	me, err := f.localActorIRI(ctx, username)
 	if err != nil {
@@ -460,6 +462,13 @@ func (f *Federation) DeletePost(ctx context.Context, username, objectIRI string)
 	}
 	if _, err := f.st.RemoveFromCollection(ctx, f.FeaturedIRI(username), objectIRI); err != nil {
 		return nil, err
+	}
+	for _, parent := range vocab.IDs(orig.InReplyTo) {
+		if f.IsLocal(parent) {
+			if _, err := f.st.RemoveFromCollection(ctx, repliesIRI(parent), objectIRI); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return f.send(ctx, username, act, publishOptions{})
 }

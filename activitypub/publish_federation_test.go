@@ -136,6 +136,15 @@ func TestPublishLocalInteractions(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{alice}, vocab.First(reply.Object).Object.Mentioned())
 	a.waitEvent(func(e event) bool { return e.Hook == "Create" && e.ID == reply.ID && e.Recipient == alice })
+	replies, err := a.Store.CollectionPage(ctx, repliesIRI(postID), "", 10)
+	require.NoError(t, err)
+	assert.Equal(t, []string{vocab.First(reply.Object).ID()}, replies.Items)
+
+	_, err = a.F.DeletePost(ctx, "amy", vocab.First(reply.Object).ID())
+	require.NoError(t, err)
+	replies, err = a.Store.CollectionPage(ctx, repliesIRI(postID), "", 10)
+	require.NoError(t, err)
+	assert.Empty(t, replies.Items, "a deleted reply leaves the replies")
 
 	block, err := a.F.Block(ctx, "alice", amy)
 	require.NoError(t, err)
