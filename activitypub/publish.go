@@ -44,6 +44,10 @@ import (
 // actor's followers, are logged and skipped. Bto and bcc recipients receive
 // the activity but bto and bcc are removed from what is sent.
 //
+// Publish keeps no state beyond the stored objects and the outbox: a Follow,
+// Like or Block published here is sent but not recorded as one; the
+// convenience calls ([Federation.Follow], [Federation.Like], ...) do both.
+//
 // Publish returns once the deliveries are queued; they are made by the
 // delivery workers (see [Federation.Start]). Ids given must be on this
 // server's origin (ErrOriginMismatch otherwise) and every IRI valid

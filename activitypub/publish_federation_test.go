@@ -13,12 +13,13 @@ import (
 )
 
 // TestPublishBetweenServers runs the publishing calls between two
-// Federations over real HTTP with real signatures, one on SQLite: follow,
-// accept, post, reply, like, announce, undo, edit, delete, unfollow.
+// Federations over HTTPS with real signatures, one on SQLite, the other
+// signing with draft-cavage only: follow (by WebFinger address), accept,
+// post, reply, like, announce, undo, edit, delete, unfollow.
 func TestPublishBetweenServers(t *testing.T) {
 	ctx := context.Background()
-	a := newNode(t, nodeOptions{Users: []Actor{{Username: "alice"}}})
-	b := newNode(t, nodeOptions{SQLite: true, Users: []Actor{{Username: "bob"}}})
+	a := newNode(t, nodeOptions{TLS: true, CavageOnly: true, Users: []Actor{{Username: "alice"}}})
+	b := newNode(t, nodeOptions{TLS: true, SQLite: true, Users: []Actor{{Username: "bob"}}})
 	alice, bob := a.F.ActorIRI("alice"), b.F.ActorIRI("bob")
 
 	follow, err := a.F.Follow(ctx, "alice", b.acct("bob"))
