@@ -412,14 +412,7 @@ func (s *server) serveObject(w http.ResponseWriter, r *http.Request) {
 		if !f.cfg.AuthorizedFetch {
 			// Only now is the signature worth checking: a public object
 			// is served to anyone.
-			viewer, err = f.signer(r)
-			if err != nil {
-				f.log.DebugContext(ctx, "activitypub: signature on GET refused", "url", iri, "error", err)
-				viewer = ""
-			}
-			if viewer != "" && f.readerBlocked(ctx, viewer) {
-				viewer = ""
-			}
+			viewer = f.optionalViewer(r)
 		}
 		if viewer == "" || !f.canSee(ctx, o, viewer) || f.hiddenFrom(ctx, o, viewer) {
 			// Answered as if it did not exist.

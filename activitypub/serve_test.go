@@ -16,6 +16,7 @@ import (
 	"github.com/starling-fed/starling/activitypub/vocab"
 	"github.com/starling-fed/starling/httpsig"
 	"github.com/starling-fed/starling/store"
+	"github.com/starling-fed/starling/store/memory"
 )
 
 var noKey httpsig.SigningKey
@@ -528,4 +529,44 @@ func TestServeInboxRoutes(t *testing.T) {
 		assert.Equal(t, http.StatusUnauthorized, resp.StatusCode, p) // unsigned
 	}
 	assert.False(t, fallbackHit.Load())
+}
+
+// FuzzServeRequest sends arbitrary paths, queries and Accept headers
+// through Handler: every answer is one of the expected statuses, never a
+// panic or a 500.
+func FuzzServeRequest(f *testing.F) {
+	fed, err := New(Config{Origin: "https://social.example", Store: memory.New()})
+	require.NoError(f, err)
+	ctx := context.Background()
+	require.NoError(f, fed.CreateActor(ctx, Actor{Username: "alice"}))
+	o := note(fed.ObjectIRI("n1"), fed.ActorIRI("alice"), publicIRI)
+	doc, err := vocab.Marshal(o)
+	require.NoError(f, err)
+	require.NoError(f, fed.Store().PutObject(ctx, store.Object{IRI: o.ID, Type: "Note", Document: doc, Local: true, Updated: time.Now()}))
+	_, err = fed.Store().AddToCollection(ctx, fed.OutboxIRI("alice"), o.ID)
+	require.NoError(f, err)
+	h := fed.Handler(nil)
+	for _, seed := range [][3]string{
+		{"/users/alice", "", apAccept},
+		{"/users/alice/outbox", "page=true&cursor=abc", apAccept},
+		{"/users/alice/followers", "page=%zz", ""},
+		{"/objects/n1", "", browserAccept},
+		{"/.well-known/webfinger", "resource=acct:alice@social.example", ""},
+		{"/.well-known/nodeinfo", "", ""},
+		{"/users/%2e%2e/outbox", "", "application/json"},
+	} {
+		f.Add(seed[0], seed[1], seed[2])
+	}
+	f.Fuzz(func(t *testing.T, path, query, accept string) {
+		req := httptest.NewRequest(http.MethodGet, "https://social.example/", nil)
+		req.URL.Path, req.URL.RawPath, req.URL.RawQuery = "/"+path, "", query
+		req.Header.Set("Accept", accept)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		switch rec.Code {
+		case http.StatusOK, http.StatusBadRequest, http.StatusNotFound, http.StatusGone:
+		default:
+			t.Fatalf("GET %q ? %q: status %d: %s", path, query, rec.Code, rec.Body)
+		}
+	})
 }
