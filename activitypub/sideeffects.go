@@ -38,8 +38,9 @@ func blockedByIRI(localActorIRI string) string { return localActorIRI + "#blocke
 // DefaultSideEffect runs the built-in side effect of in's activity type,
 // for an Override that adds to it. Types without one (Flag, and types this
 // package does not know) do nothing. A refused activity changes nothing and
-// returns an error wrapping ErrForbidden, ErrOriginMismatch or
-// ErrInvalidActivity.
+// returns an error wrapping ErrForbidden, ErrOriginMismatch,
+// ErrInvalidActivity or ErrBlocked (a Follow or Like from someone the local
+// actor blocks).
 func (f *Federation) DefaultSideEffect(ctx context.Context, in *Inbound) error {
 	if in == nil || in.Activity == nil || in.Actor == nil || in.Actor.ID == "" {
 		return fmt.Errorf("%w: no activity or actor", ErrInvalidActivity)
@@ -142,6 +143,11 @@ func (f *Federation) onFollow(ctx context.Context, in *Inbound) error {
 	}
 	if in.Actor.Inbox == "" {
 		return fmt.Errorf("%w: follower %s has no inbox", ErrInvalidActivity, actor)
+	}
+	if blocked, err := f.blockedBy(ctx, followee, actor); err != nil {
+		return err
+	} else if blocked {
+		return fmt.Errorf("%w: %s blocks %s", ErrBlocked, followee, actor)
 	}
 	state := store.FollowAccepted
 	if la.ManuallyApprovesFollowers {
@@ -406,7 +412,7 @@ func (f *Federation) onCreate(ctx context.Context, in *Inbound) error {
 // createRecipients returns the local actors a post is for: those it
 // addresses, the authors of the local posts it replies to when it is
 // visible to them, and the local followers of its author when it is public
-// or addressed to the author's followers.
+// or addressed to the author's followers; less those who block its author.
 func (f *Federation) createRecipients(ctx context.Context, in *Inbound) ([]string, error) {
 	obj := in.Object
 	aud := audience(in.Activity)
@@ -450,7 +456,18 @@ func (f *Federation) createRecipients(ctx context.Context, in *Inbound) ([]strin
 			return nil, err
 		}
 	}
-	return out, nil
+	// Nothing reaches a local actor from someone it blocks.
+	var kept []string
+	for _, r := range out {
+		blocked, err := f.blockedBy(ctx, r, in.Actor.ID)
+		if err != nil {
+			return nil, err
+		}
+		if !blocked {
+			kept = append(kept, r)
+		}
+	}
+	return kept, nil
 }
 
 // inboxOf returns the inbox collection of a local actor IRI.
@@ -647,7 +664,8 @@ func (f *Federation) eachFollow(ctx context.Context, state store.FollowState, fo
 
 // onReaction counts a Like of a local object in its likes collection and
 // keeps the Like (with a Misskey reaction's content) for its Undo. Likes
-// of other objects are ignored.
+// of other objects are ignored; likes from someone the object's author
+// blocks are refused with ErrBlocked.
 func (f *Federation) onReaction(ctx context.Context, in *Inbound, coll func(string) string) error {
 	act := in.Activity
 	object := vocab.First(act.Object).ID()
@@ -657,13 +675,21 @@ func (f *Federation) onReaction(ctx context.Context, in *Inbound, coll func(stri
 	if !f.IsLocal(object) {
 		return nil
 	}
-	if _, err := f.localObject(ctx, object); err != nil {
+	o, err := f.localObject(ctx, object)
+	if err != nil {
 		return nil // not an object of ours
+	}
+	for _, author := range vocab.IDs(o.AttributedTo) {
+		if blocked, err := f.blockedBy(ctx, author, in.Actor.ID); err != nil {
+			return err
+		} else if blocked {
+			return fmt.Errorf("%w: %s blocks %s", ErrBlocked, author, in.Actor.ID)
+		}
 	}
 	if err := f.putRemote(ctx, act, in.Raw); err != nil {
 		return err
 	}
-	_, err := f.st.AddToCollection(ctx, coll(object), act.ID)
+	_, err = f.st.AddToCollection(ctx, coll(object), act.ID)
 	return err
 }
 

@@ -899,3 +899,53 @@ func TestBlockAndMoveBetweenServers(t *testing.T) {
 		assert.ErrorIs(t, err, store.ErrNotFound, "alice followed nobody any more")
 	})
 }
+
+func TestBlockedActorsReachNobody(t *testing.T) {
+	for _, entry := range []string{"actor", "domain"} {
+		t.Run(entry, func(t *testing.T) {
+			e := newEffects(t)
+			note := e.localNote(e.alice)
+			blocked := e.eve.ID
+			if entry == "domain" {
+				h, err := store.HostOf(e.eve.ID)
+				require.NoError(t, err)
+				blocked = "https://" + h
+			}
+			_, err := e.st.AddToCollection(e.ctx, blockedIRI(e.alice), blocked)
+			require.NoError(t, err)
+			iris := []string{note.ID, blockedIRI(e.alice)}
+
+			t.Run("Follow", func(t *testing.T) {
+				before := e.snapshot(iris...)
+				err := e.run(e.eve, e.activity(e.eve, vocab.TypeFollow, vocab.IRIRef(e.alice)), nil)
+				assert.ErrorIs(t, err, ErrBlocked)
+				assert.Equal(t, before, e.snapshot(iris...))
+				assert.Zero(t, e.jobs())
+			})
+			t.Run("Like", func(t *testing.T) {
+				like := e.activity(e.eve, vocab.TypeLike, vocab.IRIRef(note.ID))
+				before := e.snapshot(append(iris, like.ID)...)
+				assert.ErrorIs(t, e.run(e.eve, like, nil), ErrBlocked)
+				assert.Equal(t, before, e.snapshot(append(iris, like.ID)...))
+			})
+			t.Run("Create addressed to the blocker", func(t *testing.T) {
+				n := e.note(e.eve, "hello alice")
+				n.To, n.Cc = []vocab.Ref{vocab.IRIRef(e.alice)}, nil
+				c := e.activity(e.eve, vocab.TypeCreate, vocab.ObjectRef(n))
+				c.To = n.To
+				before := e.snapshot(append(iris, n.ID, c.ID)...)
+				require.NoError(t, e.run(e.eve, c, n))
+				assert.Equal(t, before, e.snapshot(append(iris, n.ID, c.ID)...))
+			})
+			t.Run("Create addressed to the blocker and someone else", func(t *testing.T) {
+				n := e.note(e.eve, "hello both")
+				n.To, n.Cc = []vocab.Ref{vocab.IRIRef(e.alice), vocab.IRIRef(e.carol)}, nil
+				c := e.activity(e.eve, vocab.TypeCreate, vocab.ObjectRef(n))
+				c.To = n.To
+				require.NoError(t, e.run(e.eve, c, n))
+				assert.Contains(t, e.members(e.f.InboxIRI("carol")), c.ID)
+				assert.NotContains(t, e.members(e.f.InboxIRI("alice")), c.ID)
+			})
+		})
+	}
+}
