@@ -46,6 +46,8 @@ type Federation struct {
 
 	keys sync.Map // actor IRI -> *localKeys
 
+	actorFetches flights // one fetch of a remote actor at a time (fetch.go)
+
 	// inbound processing (see inbox.go)
 	inq      chan string
 	mu       sync.Mutex

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/net/idna"
@@ -244,16 +245,19 @@ func (f *Federation) loadActor(ctx context.Context, iri string, refresh, followI
 	} else if !errors.Is(cerr, store.ErrNotFound) {
 		return nil, cerr
 	}
-	o, raw, err := f.fetchDoc(ctx, iri, followID)
-	if err == nil && o.ID != iri {
-		// followID led to the actor's own id: check that one too.
-		if berr := f.blocked(ctx, o.ID); berr != nil {
-			return nil, berr
+	o, err := f.actorFetches.do(ctx, iri, func() (*vocab.Object, []byte, error) {
+		o, raw, err := f.fetchDoc(ctx, iri, followID)
+		if err == nil && o.ID != iri {
+			// followID led to the actor's own id: check that one too.
+			if berr := f.blocked(ctx, o.ID); berr != nil {
+				return nil, nil, berr
+			}
 		}
-	}
-	if err == nil {
-		err = f.cacheActor(ctx, o, raw)
-	}
+		if err == nil {
+			err = f.cacheActor(ctx, o, raw)
+		}
+		return o, raw, err
+	}, f.decoder.Decode)
 	switch {
 	case err == nil:
 		return o, nil
@@ -267,6 +271,83 @@ func (f *Federation) loadActor(ctx context.Context, iri string, refresh, followI
 		return stale, nil
 	}
 	return nil, err
+}
+
+// flights shares one fetch of a document among the callers that ask for
+// it at once, so a burst of activities from an actor not yet cached costs
+// one request. The zero value is ready to use.
+type flights struct {
+	mu    sync.Mutex
+	calls map[string]*flight
+}
+
+// flight is one fetch in progress.
+type flight struct {
+	done    chan struct{}
+	waiters int // callers waiting for it, under flights.mu
+	o       *vocab.Object
+	raw     []byte
+	err     error
+}
+
+// waiting returns how many callers wait for the fetch of key.
+func (g *flights) waiting(key string) int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if c, ok := g.calls[key]; ok {
+		return c.waiters
+	}
+	return 0
+}
+
+// do runs fetch for key unless a fetch of key is already running, in which
+// case it waits for that one. A caller that waited gets its own copy,
+// decoded from the raw document, so no two callers share an Object. A
+// waiter whose own context is still live fetches again itself when the
+// fetch it waited for ended with its caller's context.
+func (g *flights) do(ctx context.Context, key string, fetch func() (*vocab.Object, []byte, error),
+	decode func(context.Context, []byte) (*vocab.Object, error)) (*vocab.Object, error) {
+	for {
+		g.mu.Lock()
+		c, running := g.calls[key]
+		if !running {
+			break // g.mu stays held
+		}
+		c.waiters++
+		g.mu.Unlock()
+		select {
+		case <-c.done:
+		case <-ctx.Done():
+			g.mu.Lock()
+			c.waiters--
+			g.mu.Unlock()
+			return nil, ctx.Err()
+		}
+		switch {
+		case c.err == nil:
+			return decode(ctx, c.raw)
+		case (errors.Is(c.err, context.Canceled) || errors.Is(c.err, context.DeadlineExceeded)) && ctx.Err() == nil:
+			continue
+		}
+		return nil, c.err
+	}
+	if g.calls == nil {
+		g.calls = make(map[string]*flight)
+	}
+	c := &flight{done: make(chan struct{}), err: errors.New("activitypub: fetch panicked")}
+	g.calls[key] = c
+	g.mu.Unlock()
+	defer func() {
+		g.mu.Lock()
+		delete(g.calls, key)
+		g.mu.Unlock()
+		close(c.done)
+	}()
+	c.o, c.raw, c.err = fetch()
+	if c.err != nil {
+		return nil, c.err
+	}
+	return c.o, nil
 }
 
 // localActorDocument answers an actor IRI on our origin.
@@ -459,9 +540,20 @@ func (f *Federation) LookupActor(ctx context.Context, address string) (*vocab.Ob
 		return nil, fmt.Errorf("activitypub: looking up %s: %w", res.Account(), err)
 	}
 	if f.IsLocal(wf.Actor) {
-		return f.localActorDocument(ctx, wf.Actor)
+		return nil, fmt.Errorf("%w: %s names local actor %s", ErrOriginMismatch, res.Account(), wf.Actor)
 	}
-	return f.remoteActor(ctx, wf.Actor, false)
+	actor, err := f.remoteActor(ctx, wf.Actor, false)
+	if err != nil {
+		return nil, err
+	}
+	if h, _ := store.HostOf(wf.Actor); h != res.Host {
+		// The account's host names an actor elsewhere: that actor's own
+		// host must confirm the account points at it.
+		if _, err := f.wf.VerifyActor(ctx, actor.ID, actor.PreferredUsername); err != nil {
+			return nil, fmt.Errorf("%w: %s names actor %s, which does not confirm it: %w", ErrOriginMismatch, res.Account(), actor.ID, err)
+		}
+	}
+	return actor, nil
 }
 
 // refreshCtxKey marks a key lookup that must not trust the store's cache:
@@ -584,6 +676,10 @@ func (f *Federation) resolveKey(ctx context.Context, keyID string) (*httpsig.Ver
 	owner := keyOwner(doc, keyID)
 	if owner == "" {
 		return nil, fmt.Errorf("%w: %s is neither an actor nor a key with an owner", httpsig.ErrUnknownKey, keyID)
+	}
+	if !sameHost(owner, keyID) {
+		// An actor vouches only for keys on its own host: do not even ask.
+		return nil, fmt.Errorf("%w: key %s claims owner %s on another host", httpsig.ErrUnknownKey, keyID, owner)
 	}
 	actor, err := f.remoteActor(ctx, owner, true)
 	if errors.Is(err, ErrGone) {

@@ -573,6 +573,7 @@ func TestResolveKey(t *testing.T) {
 		other.serveObject("/users/victim", victim.Doc)
 		_, err := f.resolveKey(ctx, peer.URL+"/keys/cross")
 		require.ErrorIs(t, err, httpsig.ErrUnknownKey, "an actor vouches only for keys on its own host")
+		assert.Zero(t, other.requests(), "the claimed owner is not even asked")
 	})
 
 	t.Run("fragment the actor does not list", func(t *testing.T) {
@@ -791,12 +792,33 @@ func TestLookupActor(t *testing.T) {
 	peer.serveObject("/@liar", remoteNote(peer.URL+"/notes/1", bob.ID, ""))
 	peer.serveObject("/notes/1", remoteNote(peer.URL+"/notes/1", bob.ID, ""))
 	host := peer.host()
+	other := newFakePeer(t)
+	carol := other.addActor("carol")
+	dave := other.addActor("dave")
+	jrd := func(w http.ResponseWriter, subject, actor string) {
+		w.Header().Set("Content-Type", "application/jrd+json")
+		_, _ = w.Write([]byte(`{"subject":"` + subject + `","links":[{"rel":"self","type":"application/activity+json","href":"` + actor + `"}]}`))
+	}
+	other.handle("/.well-known/webfinger", func(w http.ResponseWriter, r *http.Request) {
+		switch res := r.URL.Query().Get("resource"); res {
+		case "acct:carol@" + other.host():
+			jrd(w, res, carol.ID)
+		case "acct:dave@" + other.host():
+			jrd(w, res, carol.ID) // dave's own host does not confirm him
+		default:
+			http.NotFound(w, r)
+		}
+	})
 	peer.handle("/.well-known/webfinger", func(w http.ResponseWriter, r *http.Request) {
 		res := r.URL.Query().Get("resource")
 		var actor string
 		switch res {
 		case "acct:bob@" + host:
 			actor = bob.ID
+		case "acct:elsewhere@" + host:
+			actor = carol.ID
+		case "acct:fake@" + host:
+			actor = dave.ID
 		case "acct:local@" + host:
 			actor = "http://starling.test/users/alice"
 		case "acct:gone@" + host:
@@ -824,7 +846,9 @@ func TestLookupActor(t *testing.T) {
 		{address: "  @bob@" + host + " ", want: bob.ID},
 		{address: bob.ID, want: bob.ID},
 		{address: peer.URL + "/@bob", want: bob.ID},
-		{address: "@local@" + host, want: f.ActorIRI("alice")},
+		{address: "@elsewhere@" + host, want: carol.ID},
+		{address: "@fake@" + host, is: ErrOriginMismatch},
+		{address: "@local@" + host, is: ErrOriginMismatch},
 		{address: "@alice@starling.test", want: f.ActorIRI("alice")},
 		{address: "alice@STARLING.test", want: f.ActorIRI("alice")},
 		{address: f.ActorIRI("alice"), want: f.ActorIRI("alice")},
@@ -1041,4 +1065,120 @@ func FuzzActorRecord(f *testing.F) {
 			require.Equal(t, string(k.PEM), got)
 		}
 	})
+}
+
+func TestRemoteActorKeyMovesToAnotherActor(t *testing.T) {
+	// A host that hands a key id from one actor to another: the document
+	// fetched last wins, and the earlier actor leaves the cache.
+	peer := newFakePeer(t)
+	f := newFetchFed(t, nil)
+	ctx := t.Context()
+	shared := peer.URL + "/keys/shared"
+	old := peer.addActor("old")
+	old.Doc.PublicKey = []vocab.Ref{vocab.ObjectRef(&vocab.Object{ID: shared, Owner: old.ID, PublicKeyPem: old.PEM})}
+	peer.serveObject("/users/old", old.Doc)
+	_, err := f.FetchActor(ctx, old.ID)
+	require.NoError(t, err)
+
+	renamed := peer.addActor("renamed")
+	renamed.Doc.PublicKey = []vocab.Ref{vocab.ObjectRef(&vocab.Object{ID: shared, Owner: renamed.ID, PublicKeyPem: renamed.PEM})}
+	peer.serveObject("/users/renamed", renamed.Doc)
+	_, err = f.FetchActor(ctx, renamed.ID)
+	require.NoError(t, err)
+
+	k, err := f.st.RemotePublicKey(ctx, shared)
+	require.NoError(t, err)
+	assert.Equal(t, renamed.ID, k.Owner)
+	assert.Equal(t, renamed.PEM, string(k.PEM))
+	_, err = f.st.GetRemoteActor(ctx, old.ID)
+	require.ErrorIs(t, err, store.ErrNotFound)
+}
+
+func TestRemoteActorConcurrentFetchesShareOne(t *testing.T) {
+	peer := newFakePeer(t)
+	bob := peer.addActor("bob")
+	raw, err := vocab.Marshal(bob.Doc)
+	require.NoError(t, err)
+	release := make(chan struct{})
+	peer.handle("/users/bob", func(w http.ResponseWriter, r *http.Request) {
+		<-release
+		w.Header().Set("Content-Type", "application/activity+json")
+		_, _ = w.Write(raw)
+	})
+	f := newFetchFed(t, nil)
+	ctx := t.Context()
+
+	const callers = 8
+	results := make(chan *vocab.Object, callers)
+	errs := make(chan error, callers)
+	for range callers {
+		go func() {
+			o, err := f.remoteActor(ctx, bob.ID, true) // refresh: the cache cannot answer
+			results <- o
+			errs <- err
+		}()
+	}
+	require.Eventually(t, func() bool { return f.actorFetches.waiting(bob.ID) == callers-1 }, 10*time.Second, time.Millisecond)
+	close(release)
+	seen := map[*vocab.Object]bool{}
+	for range callers {
+		require.NoError(t, <-errs)
+		o := <-results
+		require.Equal(t, bob.ID, o.ID)
+		assert.False(t, seen[o], "every caller has its own copy")
+		seen[o] = true
+	}
+	assert.Equal(t, 1, peer.requests("/users/bob"))
+}
+
+func TestFlightsWaiterCancelled(t *testing.T) {
+	var g flights
+	started, release := make(chan struct{}), make(chan struct{})
+	go func() {
+		_, _ = g.do(context.Background(), "k", func() (*vocab.Object, []byte, error) {
+			close(started)
+			<-release
+			return &vocab.Object{ID: "x"}, []byte(`{"id":"x"}`), nil
+		}, nil)
+	}()
+	<-started
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() {
+		_, err := g.do(ctx, "k", nil, nil)
+		done <- err
+	}()
+	require.Eventually(t, func() bool { return g.waiting("k") == 1 }, 10*time.Second, time.Millisecond)
+	cancel()
+	require.ErrorIs(t, <-done, context.Canceled)
+	assert.Zero(t, g.waiting("k"))
+	close(release)
+}
+
+func TestFlightsLeaderCancelled(t *testing.T) {
+	// The fetch a caller waited for ended with its leader's context: a
+	// waiter whose own context is live fetches again itself.
+	var g flights
+	started, release := make(chan struct{}), make(chan struct{})
+	go func() {
+		_, _ = g.do(context.Background(), "k", func() (*vocab.Object, []byte, error) {
+			close(started)
+			<-release
+			return nil, nil, context.Canceled
+		}, nil)
+	}()
+	<-started
+	done := make(chan error, 1)
+	var got *vocab.Object
+	go func() {
+		var err error
+		got, err = g.do(t.Context(), "k", func() (*vocab.Object, []byte, error) {
+			return &vocab.Object{ID: "mine"}, []byte(`{"id":"mine"}`), nil
+		}, nil)
+		done <- err
+	}()
+	require.Eventually(t, func() bool { return g.waiting("k") == 1 }, 10*time.Second, time.Millisecond)
+	close(release)
+	require.NoError(t, <-done)
+	assert.Equal(t, "mine", got.ID)
 }
