@@ -275,7 +275,7 @@ func doc(kv ...any) []byte {
 // waitIdle waits until n has processed everything it recorded.
 func waitIdle(t *testing.T, n *node) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	require.NoError(t, n.F.WaitIdle(ctx))
 }

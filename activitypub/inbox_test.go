@@ -235,6 +235,7 @@ func TestInboxDeleteWithCachedKeyIsProcessed(t *testing.T) {
 	// a first activity caches the key
 	require.Equal(t, http.StatusAccepted, send(t, a, "alice", b, inboxPath(b, ""),
 		doc("id", a.F.NewID(), "type", "Like", "actor", alice, "object", b.F.ActorIRI("bob")), sendOptions{}))
+	waitIdle(t, b)
 	ring.setGone(alice)
 	require.Equal(t, http.StatusAccepted, send(t, a, "alice", b, inboxPath(b, ""),
 		doc("id", alice+"#delete", "type", "Delete", "actor", alice, "object", alice), sendOptions{}))
@@ -324,13 +325,15 @@ func TestReceiveLocal(t *testing.T) {
 
 	t.Run("more than the queue holds", func(t *testing.T) {
 		count.Store(0)
-		const n = 1500 // beyond the queue's 1024
+		const n = 1100 // beyond the queue's 1024
 		for i := range n {
 			act := &vocab.Object{ID: fmt.Sprintf("%s/objects/like-%d", b.Origin, i), Type: vocab.TypeLike,
 				Actor: []vocab.Ref{vocab.IRIRef(alice)}, Object: []vocab.Ref{vocab.IRIRef(b.F.ActorIRI("bob"))}}
 			require.NoError(t, b.F.receiveLocal(ctx, nil, act, ""))
 		}
-		waitIdle(t, b)
+		wctx, cancel := context.WithTimeout(ctx, 2*time.Minute) // a slow machine under the race detector
+		defer cancel()
+		require.NoError(t, b.F.WaitIdle(wctx))
 		assert.Equal(t, int64(n), count.Load())
 		assert.Zero(t, inboundCount(t, b))
 	})
