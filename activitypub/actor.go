@@ -2,7 +2,6 @@ package activitypub
 
 import (
 	"context"
-	"crypto"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -21,6 +20,9 @@ type localKeys struct {
 	rsaPEM    string
 	ed        httpsig.SigningKey
 	multibase string
+	// rsaMultibase is the RSA key as a Multikey, or "" if it could not be
+	// encoded; computed once, as base58 of an RSA key is costly.
+	rsaMultibase string
 }
 
 // keysOf returns the keys of a local actor (or the instance actor),
@@ -52,6 +54,9 @@ func (f *Federation) keysOf(ctx context.Context, actorIRI string) (*localKeys, e
 		return nil, fmt.Errorf("activitypub: key of %s: %w", actorIRI, err)
 	}
 	k.ed = httpsig.SigningKey{KeyID: edPair.KeyID, Key: edPriv}
+	if mb, err := httpsig.EncodeMultikey(priv.Public()); err == nil {
+		k.rsaMultibase = mb
+	}
 	if k.multibase, err = httpsig.EncodeMultikey(edPriv.Public()); err != nil {
 		return nil, fmt.Errorf("activitypub: key of %s: %w", actorIRI, err)
 	}
@@ -251,10 +256,9 @@ func (f *Federation) actorDocument(ctx context.Context, a *Actor) (*vocab.Object
 // addKeys adds publicKey and assertionMethod to an actor document.
 func (f *Federation) addKeys(o *vocab.Object, k *localKeys) {
 	o.PublicKey = []vocab.Ref{vocab.ObjectRef(&vocab.Object{ID: k.rsa.KeyID, Owner: o.ID, PublicKeyPem: k.rsaPEM})}
-	rsaMultibase, err := httpsig.EncodeMultikey(k.rsa.Key.(crypto.Signer).Public())
-	if err == nil {
+	if k.rsaMultibase != "" {
 		o.AssertionMethod = append(o.AssertionMethod, vocab.ObjectRef(&vocab.Object{
-			ID: k.rsa.KeyID, Type: vocab.TypeMultikey, Controller: o.ID, PublicKeyMultibase: rsaMultibase,
+			ID: k.rsa.KeyID, Type: vocab.TypeMultikey, Controller: o.ID, PublicKeyMultibase: k.rsaMultibase,
 		}))
 	}
 	o.AssertionMethod = append(o.AssertionMethod, vocab.ObjectRef(&vocab.Object{
