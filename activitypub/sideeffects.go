@@ -221,7 +221,11 @@ func (f *Federation) onFollowResponse(ctx context.Context, in *Inbound) error {
 	if ref.ID() == "" && ref.Object == nil {
 		return fmt.Errorf("%w: %s without object", ErrInvalidActivity, act.Type)
 	}
-	fl, err := f.st.FollowByActivity(ctx, ref.ID())
+	var fl store.Follow
+	err := store.ErrNotFound
+	if ref.ID() != "" {
+		fl, err = f.st.FollowByActivity(ctx, ref.ID())
+	}
 	if errors.Is(err, store.ErrNotFound) && ref.Object != nil && ref.Object.Type == vocab.TypeFollow {
 		// Some servers answer with a Follow whose id we never minted
 		// (or none): find the relationship by its two actors.

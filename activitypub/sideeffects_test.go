@@ -191,14 +191,19 @@ func TestAcceptRejectOfOurFollow(t *testing.T) {
 		})
 	}
 
-	t.Run("an embedded Follow with an id we did not mint", func(t *testing.T) {
-		e := newEffects(t)
-		e.follow(e.alice, e.bob.ID, store.FollowPending)
-		ref := vocab.ObjectRef(&vocab.Object{ID: e.bob.ID + "/made-up", Type: vocab.TypeFollow,
-			Actor: []vocab.Ref{vocab.IRIRef(e.alice)}, Object: []vocab.Ref{vocab.IRIRef(e.bob.ID)}})
-		require.NoError(t, e.run(e.bob, e.activity(e.bob, vocab.TypeAccept, ref), nil))
-		assert.Equal(t, store.FollowAccepted, e.followState(e.alice, e.bob.ID))
-	})
+	for name, id := range map[string]string{"an embedded Follow with an id we did not mint": "/made-up", "an embedded Follow without id": ""} {
+		t.Run(name, func(t *testing.T) {
+			e := newEffects(t)
+			e.follow(e.alice, e.bob.ID, store.FollowPending)
+			follow := &vocab.Object{Type: vocab.TypeFollow,
+				Actor: []vocab.Ref{vocab.IRIRef(e.alice)}, Object: []vocab.Ref{vocab.IRIRef(e.bob.ID)}}
+			if id != "" {
+				follow.ID = e.bob.ID + id
+			}
+			require.NoError(t, e.run(e.bob, e.activity(e.bob, vocab.TypeAccept, vocab.ObjectRef(follow)), nil))
+			assert.Equal(t, store.FollowAccepted, e.followState(e.alice, e.bob.ID))
+		})
+	}
 }
 
 func TestAcceptRejectForbidden(t *testing.T) {
