@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/starling-fed/starling/activitypub/delivery"
@@ -382,16 +383,16 @@ func (f *Federation) recipients(ctx context.Context, username string, act *vocab
 		}
 	}
 	seen := make(map[string]bool)
+	var remote []string
 	for _, iri := range iris {
 		if seen[iri] || vocab.IsPublic(iri) || iri == me {
 			continue
 		}
 		seen[iri] = true
-		if iri == followers {
+		switch {
+		case iri == followers:
 			followersOf = me
-			continue
-		}
-		if f.IsLocal(iri) {
+		case f.IsLocal(iri):
 			name, ok := f.Username(iri)
 			if !ok {
 				f.log.LogAttrs(ctx, slog.LevelDebug, "recipient skipped: not a local actor",
@@ -404,31 +405,58 @@ func (f *Federation) recipients(ctx context.Context, username string, act *vocab
 				continue
 			}
 			locals = append(locals, iri)
-			continue
+		default:
+			remote = append(remote, iri)
 		}
-		a, err := f.remoteActor(ctx, iri, false)
-		if err != nil || !a.IsActor() {
-			if err == nil {
-				err = fmt.Errorf("%s is a %s, not an actor", iri, a.Type)
-			}
-			f.log.LogAttrs(ctx, slog.LevelInfo, "recipient skipped",
-				slog.String("activity_id", act.ID), slog.String("actor", iri), slog.Any("error", err))
-			continue
-		}
-		in := a.DeliveryInbox()
-		if personal && a.Inbox != "" {
-			in = a.Inbox
-		}
-		if in == "" || !vocab.ValidIRI(in) {
-			f.log.LogAttrs(ctx, slog.LevelInfo, "recipient skipped: no inbox",
-				slog.String("activity_id", act.ID), slog.String("actor", iri))
-			continue
-		}
-		if !slices.Contains(inboxes, in) {
+	}
+
+	// Remote actors are resolved a few at a time: each may be a fetch.
+	found := make([]string, len(remote))
+	sem := make(chan struct{}, recipientFetches)
+	var wg sync.WaitGroup
+	for i, iri := range remote {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			found[i] = f.remoteInbox(ctx, act.ID, iri, personal)
+		}()
+	}
+	wg.Wait()
+	for _, in := range found {
+		if in != "" && !slices.Contains(inboxes, in) {
 			inboxes = append(inboxes, in)
 		}
 	}
 	return inboxes, followersOf, locals
+}
+
+// recipientFetches bounds the remote recipients of one activity resolved at
+// once.
+const recipientFetches = 8
+
+// remoteInbox returns where to deliver to a remote recipient (its shared
+// inbox, or its own with personal set), or "" after logging why not.
+func (f *Federation) remoteInbox(ctx context.Context, activityID, iri string, personal bool) string {
+	a, err := f.remoteActor(ctx, iri, false)
+	if err != nil || !a.IsActor() {
+		if err == nil {
+			err = fmt.Errorf("%s is a %s, not an actor", iri, a.Type)
+		}
+		f.log.LogAttrs(ctx, slog.LevelInfo, "recipient skipped",
+			slog.String("activity_id", activityID), slog.String("actor", iri), slog.Any("error", err))
+		return ""
+	}
+	in := a.DeliveryInbox()
+	if personal && a.Inbox != "" {
+		in = a.Inbox
+	}
+	if in == "" || !vocab.ValidIRI(in) {
+		f.log.LogAttrs(ctx, slog.LevelInfo, "recipient skipped: no inbox",
+			slog.String("activity_id", activityID), slog.String("actor", iri))
+		return ""
+	}
+	return in
 }
 
 // sendable returns a copy of act without bto and bcc, in the activity and

@@ -2,7 +2,11 @@ package activitypub
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -216,4 +220,54 @@ func idleDelivery(t *testing.T, p *publisher) {
 		c, err := p.Store.CountJobs(context.Background(), "")
 		return err == nil && c.Pending+c.Leased == 0
 	}, 15*time.Second, 10*time.Millisecond)
+}
+
+func TestPublishResolvesRecipientsConcurrently(t *testing.T) {
+	ctx := context.Background()
+	pub := newPublisher(t, false, "alice")
+	rp := newPeer(t, pub.F)
+	const n = 3
+	var names []string
+	for i := range n {
+		names = append(names, "r"+strconv.Itoa(i))
+	}
+	var arrived sync.WaitGroup
+	arrived.Add(n)
+	all := make(chan struct{})
+	go func() { arrived.Wait(); close(all) }()
+	// Each actor document is answered only once all n were asked for: a
+	// publisher resolving one recipient after another gets 503s instead.
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		arrived.Done()
+		select {
+		case <-all:
+			rp.serve(w, r)
+		case <-time.After(5 * time.Second):
+			http.Error(w, "not all asked at once", http.StatusServiceUnavailable)
+		}
+	}))
+	t.Cleanup(slow.Close)
+	var to []string
+	for _, name := range names {
+		rp.addActor(name, false)
+		to = append(to, slow.URL+"/users/"+name)
+	}
+	// The slow server serves the peer's documents under its own origin.
+	for i, name := range names {
+		a := &vocab.Object{ID: to[i], Type: vocab.TypePerson, PreferredUsername: name, Inbox: rp.URL("/users/" + name + "/inbox")}
+		raw, err := vocab.Marshal(a)
+		require.NoError(t, err)
+		rp.mu.Lock()
+		rp.docs["/users/"+name] = raw
+		rp.mu.Unlock()
+	}
+	note := vocab.NewNote("", "", "<p>all of you</p>", time.Time{})
+	note.To = iris(to...)
+	_, err := pub.F.Publish(ctx, "alice", note)
+	require.NoError(t, err)
+	var inboxes []string
+	for _, j := range pub.jobs(t) {
+		inboxes = append(inboxes, j.Inbox)
+	}
+	assert.Len(t, inboxes, n)
 }
