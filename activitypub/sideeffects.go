@@ -15,8 +15,7 @@ import (
 // Side effects of received activities. The inbox has checked who signed an
 // activity and that its id is on its actor's host; everything else — who may
 // do what to which object — is checked here, before anything is written. A
-// refused activity changes nothing and fails with ErrForbidden,
-// ErrOriginMismatch or ErrInvalidActivity.
+// refused activity changes nothing (see DefaultSideEffect for its errors).
 //
 // Besides the state described in state.go, side effects keep:
 //
@@ -39,8 +38,8 @@ func blockedByIRI(localActorIRI string) string { return localActorIRI + "#blocke
 // for an Override that adds to it. Types without one (Flag, and types this
 // package does not know) do nothing. A refused activity changes nothing and
 // returns an error wrapping ErrForbidden, ErrOriginMismatch,
-// ErrInvalidActivity or ErrBlocked (a Follow or Like from someone the local
-// actor blocks).
+// ErrInvalidActivity, ErrBlocked (a Follow or Like from someone the local
+// actor blocks) or ErrNotFound (an Accept or Reject of no Follow we sent).
 func (f *Federation) DefaultSideEffect(ctx context.Context, in *Inbound) error {
 	if in == nil || in.Activity == nil || in.Actor == nil || in.Actor.ID == "" {
 		return fmt.Errorf("%w: no activity or actor", ErrInvalidActivity)
