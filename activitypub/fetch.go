@@ -22,8 +22,6 @@ import (
 	"github.com/starling-fed/starling/webfinger"
 )
 
-var errUnimplemented = errors.New("activitypub: not implemented yet")
-
 // Fetching rules.
 const (
 	// acceptAS is the Accept header of every fetch.
