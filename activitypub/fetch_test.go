@@ -687,10 +687,10 @@ func TestVerifierRefetchesRotatedKey(t *testing.T) {
 	peer := newFakePeer(t)
 	bob := peer.addActor("bob")
 
-	var results []error
+	results := make(chan error, 1)
 	inbox := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, err := f.verifier.Verify(r.Context(), r)
-		results = append(results, err)
+		results <- err
 		w.WriteHeader(http.StatusAccepted)
 	}))
 	defer inbox.Close()
@@ -699,7 +699,7 @@ func TestVerifierRefetchesRotatedKey(t *testing.T) {
 		resp, err := bob.signer(clock.Now).Post(inbox.URL+"/inbox", "application/activity+json", strings.NewReader(`{}`))
 		require.NoError(t, err)
 		_ = resp.Body.Close()
-		return results[len(results)-1]
+		return <-results
 	}
 
 	require.NoError(t, post())
