@@ -120,7 +120,7 @@ func (f *Federation) newServer(fallback http.Handler, objects bool, kinds ...rou
 		}
 		return b.literalLen() - a.literalLen()
 	})
-	s.wf = &webfinger.Handler{Lookup: f.webFingerLookup, CacheControl: "max-age=3600", Logger: f.log}
+	s.wf = &webfinger.Handler{Lookup: f.webFingerLookup, CacheControl: "max-age=300", Logger: f.log}
 	s.hm = &webfinger.HostMetaHandler{Template: f.cfg.Origin + webfinger.WellKnownPath + "?resource={uri}"}
 	s.ni = &nodeinfo.Handler{BaseURL: f.cfg.Origin, Document: f.nodeInfoDocument, Logger: f.log}
 	return s
