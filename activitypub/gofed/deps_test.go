@@ -11,12 +11,15 @@ import (
 
 // TestOnlyGofedImportsGoFed checks that no other package of the module
 // imports go-fed/activity directly, and that vocab does not even depend on
-// it (nor on json-gold). The one exception is internal/gofedpub, the go-fed
-// pub server the inbox benchmarks measure Starling against.
+// it (nor on json-gold). The exceptions are the yardsticks Starling is
+// measured against: internal/gofedpub, the go-fed pub server of the inbox
+// benchmarks, and examples/internal/gofedmin, the minimal go-fed program
+// whose build time and binary size the examples compare with.
 func TestOnlyGofedImportsGoFed(t *testing.T) {
 	allowed := map[string]bool{
 		"github.com/starling-fed/starling/activitypub/gofed":             true,
 		"github.com/starling-fed/starling/activitypub/internal/gofedpub": true,
+		"github.com/starling-fed/starling/examples/internal/gofedmin":    true,
 	}
 	goTool, err := exec.LookPath("go")
 	if err != nil {
