@@ -26,6 +26,7 @@ func newForwardFixture(t *testing.T) *forwardFixture {
 	e.follow(e.bob.ID, e.alice, store.FollowAccepted)
 	e.follow(e.dave.ID, e.alice, store.FollowAccepted)
 	e.follow(e.eve.ID, e.carol, store.FollowAccepted)
+	e.follow(e.carol, e.alice, store.FollowAccepted) // a local follower
 	return &forwardFixture{effects: e, post: e.localNote(e.alice)}
 }
 
@@ -66,6 +67,7 @@ func TestForwardReplyToFollowers(t *testing.T) {
 	sig := got[0].Header.Get("Signature") + got[0].Header.Get("Signature-Input")
 	assert.Contains(t, sig, x.f.KeyID("alice"), "signed by the owner of the followers collection")
 	assert.Empty(t, x.p.Posts(), "the author's server is left out")
+	assert.Contains(t, x.members(x.f.InboxIRI("carol")), c.ID, "a local follower of alice gets it here")
 
 	t.Run("a Delete of the reply is forwarded too", func(t *testing.T) {
 		d := x.activity(x.eve, vocab.TypeDelete, vocab.IRIRef(n.ID))
@@ -185,6 +187,9 @@ func TestForwardBetweenServers(t *testing.T) {
 	a.waitEvent(func(e event) bool { return e.Hook == "Create" && e.ID == created.ID })
 	ev := b.waitEvent(func(e event) bool { return e.Hook == "Create" && e.ID == created.ID })
 	assert.Equal(t, c.F.ActorIRI("carol"), ev.Actor)
+	inbox, err := b.Store.CollectionPage(ctx, b.F.InboxIRI("bob"), "", 10)
+	require.NoError(t, err)
+	assert.Contains(t, inbox.Items, created.ID, "in the inbox of alice's follower")
 }
 
 func TestForwardedActivity(t *testing.T) {

@@ -368,7 +368,8 @@ func (f *Federation) onCreate(ctx context.Context, in *Inbound) error {
 	if !sameHost(obj.ID, actor) {
 		return fmt.Errorf("%w: Create by %s of %s", ErrOriginMismatch, actor, obj.ID)
 	}
-	recipients, err := f.createRecipients(ctx, in)
+	owners := f.forwardOwners(ctx, in)
+	recipients, err := f.createRecipients(ctx, in, owners)
 	if err != nil {
 		return err
 	}
@@ -378,7 +379,6 @@ func (f *Federation) onCreate(ctx context.Context, in *Inbound) error {
 			parents = append(parents, p)
 		}
 	}
-	owners := f.forwardOwners(ctx, in)
 	if len(recipients) == 0 && len(parents) == 0 && len(owners) == 0 {
 		f.log.LogAttrs(ctx, slog.LevelDebug, "dropped unsolicited post",
 			slog.String("activity_id", act.ID), slog.String("actor", actor))
@@ -413,10 +413,13 @@ func (f *Federation) onCreate(ctx context.Context, in *Inbound) error {
 }
 
 // createRecipients returns the local actors a post is for: those it
-// addresses, the authors of the local posts it replies to when it is
-// visible to them, and the local followers of its author when it is public
-// or addressed to the author's followers; less those who block its author.
-func (f *Federation) createRecipients(ctx context.Context, in *Inbound) ([]string, error) {
+// addresses; the authors of the local posts it replies to when it is
+// visible to them; the local followers of its author when it is public;
+// and the local followers of any actor whose followers collection it
+// addresses — its author, the authors of the posts it answers, the actors
+// it mentions, and the local actors in owners (those it is forwarded for);
+// less those who block its author.
+func (f *Federation) createRecipients(ctx context.Context, in *Inbound, owners []string) ([]string, error) {
 	obj := in.Object
 	aud := audience(in.Activity)
 	for _, a := range audience(obj) {
@@ -429,6 +432,14 @@ func (f *Federation) createRecipients(ctx context.Context, in *Inbound) ([]strin
 		if !slices.Contains(out, iri) {
 			out = append(out, iri)
 		}
+	}
+	addFollowers := func(actor string) error {
+		return f.eachFollow(ctx, store.FollowAccepted, true, actor, func(fl store.Follow) error {
+			if _, ok := f.Username(fl.Follower); ok {
+				add(fl.Follower)
+			}
+			return nil
+		})
 	}
 	for _, iri := range aud {
 		if name, ok := f.Username(iri); ok {
@@ -448,14 +459,20 @@ func (f *Federation) createRecipients(ctx context.Context, in *Inbound) ([]strin
 			}
 		}
 	}
-	if isPublic(obj) || (in.Actor.Followers != "" && slices.Contains(aud, in.Actor.Followers)) {
-		err := f.eachFollow(ctx, store.FollowAccepted, true, in.Actor.ID, func(fl store.Follow) error {
-			if _, ok := f.Username(fl.Follower); ok {
-				add(fl.Follower)
+	if isPublic(obj) {
+		if err := addFollowers(in.Actor.ID); err != nil {
+			return nil, err
+		}
+	}
+	for _, owner := range owners {
+		if name, ok := f.Username(owner); ok && slices.Contains(aud, f.FollowersIRI(name)) {
+			if err := addFollowers(owner); err != nil {
+				return nil, err
 			}
-			return nil
-		})
-		if err != nil {
+		}
+	}
+	for _, c := range f.followersAddressed(ctx, in, aud) {
+		if err := addFollowers(c); err != nil {
 			return nil, err
 		}
 	}
@@ -471,6 +488,44 @@ func (f *Federation) createRecipients(ctx context.Context, in *Inbound) ([]strin
 		}
 	}
 	return kept, nil
+}
+
+// followersAddressed returns the remote actors whose followers collection
+// a post addresses, among those it concerns: its author, the authors of
+// the cached posts it answers, and the actors it mentions or addresses.
+// A collection is known as an actor's followers only from the actor's own
+// document (as cached), never from the post.
+func (f *Federation) followersAddressed(ctx context.Context, in *Inbound, aud []string) []string {
+	candidates := []string{in.Actor.ID}
+	for _, p := range vocab.IDs(in.Object.InReplyTo) {
+		if parent, _, err := f.cachedRemote(ctx, p); err == nil && parent != nil {
+			candidates = append(candidates, vocab.IDs(parent.AttributedTo)...)
+		}
+	}
+	for _, t := range in.Object.Tag {
+		if t.Object != nil && t.Object.Type == vocab.TypeMention {
+			candidates = append(candidates, t.ID())
+		}
+	}
+	candidates = append(candidates, aud...)
+	var out []string
+	for _, c := range candidates {
+		if c == "" || f.IsLocal(c) || slices.Contains(out, c) {
+			continue
+		}
+		var followers string
+		if c == in.Actor.ID {
+			followers = in.Actor.Followers
+		} else if ra, err := f.st.GetRemoteActor(ctx, c); err == nil {
+			if doc, err := f.decoder.Decode(ctx, ra.Document); err == nil && doc.ID == c {
+				followers = doc.Followers
+			}
+		}
+		if followers != "" && slices.Contains(aud, followers) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // inboxOf returns the inbox collection of a local actor IRI.

@@ -398,6 +398,34 @@ func TestCreate(t *testing.T) {
 		assert.Equal(t, []string{n.ID}, e.members(repliesIRI(aliceNote.ID)))
 		assert.Contains(t, inbox("alice"), c.ID, "the author of the post replied to is told")
 	})
+	t.Run("reply addressed to the followers of the author answered", func(t *testing.T) {
+		e.follow(e.alice, e.dave.ID, store.FollowAccepted)
+		parent := e.note(e.dave, "dave's post")
+		require.NoError(t, e.run(e.dave, create(e.dave, parent), parent))
+		n := e.note(e.eve, "to dave's followers")
+		n.InReplyTo = []vocab.Ref{vocab.IRIRef(parent.ID)}
+		n.To, n.Cc = []vocab.Ref{vocab.IRIRef(e.dave.ID)}, []vocab.Ref{vocab.IRIRef(e.dave.Followers)}
+		c := create(e.eve, n)
+		require.NoError(t, e.run(e.eve, c, n))
+		assert.Contains(t, inbox("alice"), c.ID)
+		assert.NotContains(t, inbox("carol"), c.ID)
+	})
+	t.Run("post addressed to the followers of an actor it mentions", func(t *testing.T) {
+		n := e.note(e.eve, "@dave, to your followers")
+		n.To, n.Cc = []vocab.Ref{vocab.IRIRef(e.dave.ID)}, []vocab.Ref{vocab.IRIRef(e.dave.Followers)}
+		n.Tag = []vocab.Ref{vocab.ObjectRef(&vocab.Object{Type: vocab.TypeMention, Href: e.dave.ID})}
+		c := create(e.eve, n)
+		require.NoError(t, e.run(e.eve, c, n))
+		assert.Contains(t, inbox("alice"), c.ID)
+	})
+	t.Run("post addressed to followers of an actor it does not concern", func(t *testing.T) {
+		n := e.note(e.eve, "to someone's followers")
+		n.To, n.Cc = []vocab.Ref{vocab.IRIRef(e.dave.Followers)}, nil
+		c := create(e.eve, n)
+		before := e.snapshot(n.ID, c.ID)
+		require.NoError(t, e.run(e.eve, c, n))
+		assert.Equal(t, before, e.snapshot(n.ID, c.ID))
+	})
 	t.Run("unsolicited post is dropped", func(t *testing.T) {
 		n := e.note(e.eve, "spam")
 		n.InReplyTo = []vocab.Ref{vocab.IRIRef(e.f.NewID())} // a local IRI that is no post
