@@ -115,6 +115,14 @@ func TestPublishAudiences(t *testing.T) {
 	assert.False(t, b.hasEvent(func(e event) bool { return e.ID == dm.ID || e.ID == local.ID }), "bob was not addressed")
 	assert.False(t, c.hasEvent(func(e event) bool { return e.ID == local.ID }), "carol was not addressed")
 	assert.False(t, a.hasEvent(func(e event) bool { return e.ID == dm.ID }), "the direct message is carol's alone")
+
+	// amy unfollows alice on their own server.
+	undo, err := a.F.Unfollow(ctx, "amy", alice)
+	require.NoError(t, err)
+	a.waitEvent(func(e event) bool { return e.Hook == "Undo" && e.ID == undo.ID })
+	n, err = a.Store.CountFollowers(ctx, alice, store.FollowAccepted)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n, "bob still follows")
 }
 
 // TestPublishLocalInteractions checks that actors of one server reach each
