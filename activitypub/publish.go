@@ -34,7 +34,9 @@ import (
 // taking the Create's addressing when it has none of its own (and giving
 // the Create its own when the Create has none).
 // An Update or Delete may only name the actor itself or the actor's own
-// local objects (else ErrForbidden).
+// local objects (else ErrForbidden); it is sent as given, while
+// [Federation.UpdatePost] and [Federation.DeletePost] also change the
+// stored post.
 //
 // The post and the activity are stored as local objects and the activity is
 // added to the actor's outbox. Its audience is expanded: the actor's
@@ -51,8 +53,10 @@ import (
 //
 // Publish returns once the deliveries are queued; they are made by the
 // delivery workers (see [Federation.Start]). Ids given must be on this
-// server's origin (ErrOriginMismatch otherwise) and every IRI valid
-// (ErrInvalidActivity otherwise). An unknown username fails with ErrNotFound.
+// server's origin (ErrOriginMismatch otherwise), new (an id already stored,
+// or an actor's, fails with ErrInvalidActivity) and every IRI valid
+// (ErrInvalidActivity otherwise). An unknown username fails with
+// ErrNotFound, a deleted one with ErrGone.
 func (f *Federation) Publish(ctx context.Context, username string, o *vocab.Object) (*vocab.Object, error) {
 	if o == nil {
 		return nil, fmt.Errorf("%w: nothing to publish", ErrInvalidActivity)
