@@ -45,7 +45,7 @@ func (c *fakeClock) Advance(d time.Duration) {
 
 // newFetchFed returns a Federation on a memory store that reaches loopback
 // peers over plain http. Its origin is never contacted.
-func newFetchFed(t *testing.T, mod func(*Config)) *Federation {
+func newFetchFed(t testing.TB, mod func(*Config)) *Federation {
 	t.Helper()
 	cfg := Config{
 		Origin:                        "http://starling.test",
@@ -64,7 +64,7 @@ func newFetchFed(t *testing.T, mod func(*Config)) *Federation {
 // counts the requests it gets and, when verify is set, checks each
 // request's signature.
 type fakePeer struct {
-	t   *testing.T
+	t   testing.TB
 	srv *httptest.Server
 	URL string
 
@@ -78,7 +78,7 @@ type fakePeer struct {
 	refused  []error
 }
 
-func newFakePeer(t *testing.T) *fakePeer {
+func newFakePeer(t testing.TB) *fakePeer {
 	p := &fakePeer{t: t, routes: map[string]http.HandlerFunc{}, hits: map[string]int{}}
 	p.srv = httptest.NewServer(http.HandlerFunc(p.serve))
 	t.Cleanup(p.srv.Close)
@@ -188,7 +188,7 @@ func (p *fakePeer) addActor(name string) *peerActor {
 }
 
 // setKey gives the actor a fresh key (not yet published).
-func (a *peerActor) setKey(t *testing.T) {
+func (a *peerActor) setKey(t testing.TB) {
 	pub, priv, err := ed25519.GenerateKey(rand.Reader)
 	require.NoError(t, err)
 	pem, err := httpsig.MarshalPublicKeyPEM(pub)

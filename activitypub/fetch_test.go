@@ -1182,3 +1182,39 @@ func TestFlightsLeaderCancelled(t *testing.T) {
 	require.NoError(t, <-done)
 	assert.Equal(t, "mine", got.ID)
 }
+
+// BenchmarkKeyResolution compares the three ways a remote key is found:
+// the Verifier's in-memory cache, the store's cached actor (after a
+// restart), and fetching the actor over loopback HTTP (a signed GET, a
+// decode and a store write). It reports how many store lookups one fetch
+// costs and how many cache hits one store lookup costs.
+func BenchmarkKeyResolution(b *testing.B) {
+	peer := newFakePeer(b)
+	bob := peer.addActor("bob")
+	f := newFetchFed(b, nil)
+	ctx := b.Context()
+	r := keyResolver{f}
+	_, err := r.ResolveKey(ctx, bob.KeyID)
+	require.NoError(b, err)
+
+	per := func(n int, fn func()) time.Duration {
+		start := time.Now()
+		for range n {
+			fn()
+		}
+		return time.Since(start) / time.Duration(n)
+	}
+	var cache, stored, fetched time.Duration
+	for b.Loop() {
+		cache += per(1000, func() { _, _ = r.ResolveKey(ctx, bob.KeyID) })
+		stored += per(100, func() { _, _ = f.resolveKey(ctx, bob.KeyID) })
+		fetched += per(10, func() {
+			_, _ = f.resolveKey(context.WithValue(ctx, refreshCtxKey{}, true), bob.KeyID)
+		})
+	}
+	b.ReportMetric(float64(cache.Nanoseconds())/float64(b.N), "cache-ns/key")
+	b.ReportMetric(float64(stored.Nanoseconds())/float64(b.N), "store-ns/key")
+	b.ReportMetric(float64(fetched.Nanoseconds())/float64(b.N), "fetch-ns/key")
+	b.ReportMetric(float64(fetched)/float64(stored), "fetch/store")
+	b.ReportMetric(float64(stored)/float64(cache), "store/cache")
+}
