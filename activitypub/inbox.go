@@ -125,7 +125,8 @@ func (e *inboxError) Unwrap() error { return e.err }
 // unknown or deleted actor; 415 for a body that is not
 // application/activity+json or application/ld+json with the Activity
 // Streams profile (plain application/json is refused too: no server sends
-// it, and GoToSocial refuses it as well); 413 beyond Config.MaxInboxBytes;
+// it, and GoToSocial refuses it as well); 413 beyond Config.MaxInboxBytes
+// (and for an activity too large for the store to keep, past 1 MiB);
 // 401 without a valid signature, with a signature by another actor than the
 // activity's, and for RFC 9421 signatures under Config.CavageOnly; 400 for a
 // body that is no activity (not JSON, too deep, no id, type or single
@@ -911,7 +912,9 @@ func (f *Federation) sweepStore(ctx context.Context, minAge time.Duration) {
 
 // WaitIdle blocks until every received activity recorded so far has been
 // processed, or ctx is done. It fails with ErrNotRunning when activities
-// wait but the Federation is not running to process them.
+// wait but the Federation is not running to process them. Records in the
+// store that this process has not queued (left by an earlier run, or by
+// another process sharing the store) are queued and processed here too.
 func (f *Federation) WaitIdle(ctx context.Context) error {
 	stop := context.AfterFunc(ctx, func() {
 		f.mu.Lock()

@@ -24,6 +24,7 @@ import (
 
 	"github.com/starling-fed/starling/activitypub/vocab"
 	"github.com/starling-fed/starling/httpsig"
+	"github.com/starling-fed/starling/store"
 	"github.com/starling-fed/starling/store/memory"
 	"github.com/starling-fed/starling/store/sqlite"
 )
@@ -252,22 +253,39 @@ func TestInboxDeleteWithCachedKeyIsProcessed(t *testing.T) {
 }
 
 func TestInboxRecordSurvivesShutdown(t *testing.T) {
+	for _, backend := range []string{"memory", "sqlite"} {
+		t.Run(backend, func(t *testing.T) { testRecordSurvivesShutdown(t, backend) })
+	}
+}
+
+func testRecordSurvivesShutdown(t *testing.T, backend string) {
+	ctx := context.Background()
+	var st store.Store
+	reopen := func() store.Store { return st } // memory: the same store lives on
+	switch backend {
+	case "memory":
+		st = memory.New()
+	case "sqlite":
+		path := filepath.Join(t.TempDir(), "inbox.db")
+		var err error
+		st, err = sqlite.Open(ctx, path, sqlite.Config{})
+		require.NoError(t, err)
+		reopen = func() store.Store { // a restarted process: close the file and open it again
+			require.NoError(t, st.Close())
+			st2, err := sqlite.Open(ctx, path, sqlite.Config{})
+			require.NoError(t, err)
+			return st2
+		}
+	}
 	ring := &keyRing{}
-	st := memory.New()
-	t.Cleanup(func() { st.Close() })
-	release := make(chan struct{})
 	started := make(chan struct{}, 10)
 	a := newInboxNode(t, inboxNodeOptions{Users: []string{"alice"}, Ring: ring})
 	b := newInboxNode(t, inboxNodeOptions{Users: []string{"bob"}, Ring: ring, Store: st, Configure: func(c *Config) {
 		c.InboxWorkers = 1
 		c.Override = map[string]InboxFunc{"Like": func(ctx context.Context, in *Inbound) error {
 			started <- struct{}{}
-			select {
-			case <-release:
-				return nil
-			case <-ctx.Done():
-				return ctx.Err()
-			}
+			<-ctx.Done() // never finishes before the shutdown
+			return ctx.Err()
 		}}
 	}})
 	ids := []string{a.F.NewID(), a.F.NewID()}
@@ -277,20 +295,22 @@ func TestInboxRecordSurvivesShutdown(t *testing.T) {
 	}
 	<-started
 	assert.Equal(t, 2, inboundCount(t, b), "recorded before the answer")
-	ctx, cancel := context.WithCancel(context.Background())
+	cctx, cancel := context.WithCancel(ctx)
 	cancel() // do not wait for the activity in progress
-	assert.ErrorIs(t, b.F.Shutdown(ctx), context.Canceled)
+	assert.ErrorIs(t, b.F.Shutdown(cctx), context.Canceled)
 	assert.Equal(t, 2, inboundCount(t, b), "nothing processed is forgotten")
-	assert.ErrorIs(t, b.F.WaitIdle(context.Background()), ErrNotRunning)
+	assert.ErrorIs(t, b.F.WaitIdle(ctx), ErrNotRunning)
 
-	// A new Federation on the same store processes both at Start.
+	// A new Federation on the same data processes both at Start.
+	st = reopen()
+	t.Cleanup(func() { st.Close() })
 	rec := &overrideRecorder{}
 	b2, err := New(Config{Origin: b.Origin, Store: st, InsecureAllowPrivateAddresses: true,
 		Override: map[string]InboxFunc{"Like": rec.fn}})
 	require.NoError(t, err)
-	require.NoError(t, b2.Start(context.Background()))
+	require.NoError(t, b2.Start(ctx))
 	t.Cleanup(func() { _ = b2.Shutdown(context.Background()) })
-	wctx, wcancel := context.WithTimeout(context.Background(), 15*time.Second)
+	wctx, wcancel := context.WithTimeout(ctx, time.Minute)
 	defer wcancel()
 	require.NoError(t, b2.WaitIdle(wctx))
 	var got []string
@@ -298,9 +318,16 @@ func TestInboxRecordSurvivesShutdown(t *testing.T) {
 		got = append(got, in.Activity.ID)
 	}
 	assert.ElementsMatch(t, ids, got)
-	n, err := st.CountCollection(context.Background(), b2.inboundCollection())
+	n, err := st.CountCollection(ctx, b2.inboundCollection())
 	require.NoError(t, err)
 	assert.Zero(t, n)
+
+	// The ids stay seen: a late retry of either is a duplicate.
+	for _, id := range ids {
+		first, err := st.MarkSeen(ctx, id, time.Now(), time.Now().Add(time.Hour))
+		require.NoError(t, err)
+		assert.False(t, first)
+	}
 }
 
 func TestReceiveLocal(t *testing.T) {
