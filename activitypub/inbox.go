@@ -810,7 +810,7 @@ func (f *Federation) hookFor(t string) InboxFunc {
 // records that found the queue full, and records another process sharing
 // the store recorded but did not process (older than inboundOrphanAge).
 func (f *Federation) resumeInbound(ctx context.Context) {
-	f.sweepStore(ctx, 0)
+	_ = f.sweepStore(ctx, 0) // logged; the periodic sweep tries again
 	t := time.NewTicker(inboundSweepInterval)
 	defer t.Stop()
 	for n := 1; ; n++ {
@@ -821,7 +821,7 @@ func (f *Federation) resumeInbound(ctx context.Context) {
 		}
 		f.requeueWaiting(ctx)
 		if n%inboundOrphanEvery == 0 {
-			f.sweepStore(ctx, inboundOrphanAge)
+			_ = f.sweepStore(ctx, inboundOrphanAge)
 		}
 	}
 }
@@ -870,8 +870,9 @@ func (f *Federation) queueBlocking(ctx context.Context, iri string) bool {
 }
 
 // sweepStore queues every listed record at least minAge old that is not
-// queued already, and drops listings whose record is gone.
-func (f *Federation) sweepStore(ctx context.Context, minAge time.Duration) {
+// queued already, and drops listings whose record is gone. It fails when
+// the records cannot be listed, ctx is done or the Federation stopped.
+func (f *Federation) sweepStore(ctx context.Context, minAge time.Duration) error {
 	coll := f.inboundCollection()
 	cursor := ""
 	for {
@@ -880,7 +881,7 @@ func (f *Federation) sweepStore(ctx context.Context, minAge time.Duration) {
 			if ctx.Err() == nil {
 				f.log.LogAttrs(ctx, slog.LevelError, "could not list inbound records", slog.Any("error", err))
 			}
-			return
+			return fmt.Errorf("activitypub: listing inbound records: %w", err)
 		}
 		for _, iri := range page.Items {
 			f.mu.Lock()
@@ -900,11 +901,14 @@ func (f *Federation) sweepStore(ctx context.Context, minAge time.Duration) {
 				}
 			}
 			if !f.queueBlocking(ctx, iri) {
-				return
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				return ErrNotRunning
 			}
 		}
 		if page.Next == "" {
-			return
+			return nil
 		}
 		cursor = page.Next
 	}
@@ -935,8 +939,13 @@ func (f *Federation) WaitIdle(ctx context.Context) error {
 		if n == 0 {
 			return nil
 		}
-		f.sweepStore(ctx, 0)
-		if err := ctx.Err(); err != nil {
+		f.mu.Lock()
+		running := f.running
+		f.mu.Unlock()
+		if !running {
+			return ErrNotRunning
+		}
+		if err := f.sweepStore(ctx, 0); err != nil {
 			return err
 		}
 	}

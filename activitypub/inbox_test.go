@@ -413,6 +413,31 @@ func TestInboxNotRunning(t *testing.T) {
 	assert.Equal(t, http.StatusServiceUnavailable, send(t, a, "alice", b, inboxPath(b, "bob"),
 		doc("id", a.F.NewID(), "type", "Like", "actor", a.F.ActorIRI("alice"), "object", b.F.ActorIRI("bob")), sendOptions{}))
 	assert.NoError(t, b.F.WaitIdle(context.Background()), "nothing waits")
+
+	// Recorded while stopped: kept for the next Start, and WaitIdle says
+	// why it cannot wait, whether the record is queued in this process or
+	// only in the store.
+	ctx := context.Background()
+	like := &vocab.Object{ID: b.F.NewID(), Type: vocab.TypeLike, Actor: []vocab.Ref{vocab.IRIRef(b.F.ActorIRI("bob"))},
+		Object: []vocab.Ref{vocab.IRIRef(a.F.ActorIRI("alice"))}}
+	require.NoError(t, b.F.receiveLocal(ctx, nil, like, ""))
+	assert.Equal(t, 1, inboundCount(t, b))
+	assert.ErrorIs(t, b.F.WaitIdle(ctx), ErrNotRunning)
+	other, err := New(Config{Origin: b.Origin, Store: b.Store, InsecureAllowPrivateAddresses: true})
+	require.NoError(t, err)
+	assert.ErrorIs(t, other.WaitIdle(ctx), ErrNotRunning)
+	require.NoError(t, other.Start(ctx))
+	t.Cleanup(func() { _ = other.Shutdown(context.Background()) })
+	waitIdleF(t, other)
+	assert.Zero(t, inboundCount(t, b))
+}
+
+// waitIdleF waits until f has processed everything recorded.
+func waitIdleF(t *testing.T, f *Federation) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	require.NoError(t, f.WaitIdle(ctx))
 }
 
 // panicCatcher is a slog.Handler that remembers whether a panic was logged.
