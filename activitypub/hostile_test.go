@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -23,6 +24,7 @@ import (
 	"github.com/starling-fed/starling/activitypub/vocab"
 	"github.com/starling-fed/starling/internal/safehttp"
 	"github.com/starling-fed/starling/store"
+	"github.com/starling-fed/starling/store/sqlite"
 )
 
 // guardRecorder is the receiving server's view of the network: names
@@ -97,7 +99,7 @@ type hostileEnv struct {
 
 const forgedMark = "FORGED-CONTENT-7f3a"
 
-func newHostileEnv(t *testing.T) *hostileEnv {
+func newHostileEnv(t *testing.T, st store.Store) *hostileEnv {
 	ctx := context.Background()
 	e := &hostileEnv{guard: &guardRecorder{names: map[string]netip.Addr{
 		"internal.test": netip.MustParseAddr("10.1.2.3"),
@@ -119,7 +121,7 @@ func newHostileEnv(t *testing.T) *hostileEnv {
 	})
 	require.NoError(t, err)
 	eve := e.eve
-	e.B = newInboxNode(t, inboxNodeOptions{Users: []string{"bob", "dan", "ghost"}, Configure: func(c *Config) {
+	e.B = newInboxNode(t, inboxNodeOptions{Users: []string{"bob", "dan", "ghost"}, Store: st, Configure: func(c *Config) {
 		c.Transport = guarded.Transport
 		c.MaxInboxBytes = 256 << 10
 		c.Moderation = Moderation{
@@ -301,7 +303,17 @@ type hostileCase struct {
 }
 
 func TestHostileInbox(t *testing.T) {
-	e := newHostileEnv(t)
+	t.Run("memory", func(t *testing.T) { testHostileInbox(t, nil) })
+	t.Run("sqlite", func(t *testing.T) {
+		st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "hostile.db"), sqlite.Config{})
+		require.NoError(t, err)
+		t.Cleanup(func() { st.Close() })
+		testHostileInbox(t, st)
+	})
+}
+
+func testHostileInbox(t *testing.T, st store.Store) {
+	e := newHostileEnv(t, st)
 	ctx := context.Background()
 	withKey := func(user string, keyID func(e *hostileEnv) string) func(e *hostileEnv) sendOptions {
 		return func(e *hostileEnv) sendOptions {
@@ -640,7 +652,7 @@ func changed(before, after map[string]string) []string {
 // TestHostileControls sends the genuine counterparts of hostile cases and
 // checks that the snapshot sees them: the table's "unchanged" is not blind.
 func TestHostileControls(t *testing.T) {
-	e := newHostileEnv(t)
+	e := newHostileEnv(t, nil)
 	for _, tc := range []struct {
 		name string
 		from *node
