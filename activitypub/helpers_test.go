@@ -52,6 +52,8 @@ type nodeOptions struct {
 	CavageOnly      bool
 	Users           []Actor // created with CreateActor
 	Configure       func(*Config)
+	// Wrap, if set, wraps the Federation's handler (to watch requests).
+	Wrap func(http.Handler) http.Handler
 }
 
 // newNode starts a Federation on a fresh loopback server and stops it when
@@ -114,6 +116,9 @@ func newNode(t *testing.T, o nodeOptions) *node {
 	}
 	hmu.Lock()
 	h = f.Handler(nil)
+	if o.Wrap != nil {
+		h = o.Wrap(h)
+	}
 	hmu.Unlock()
 	require.NoError(t, f.Start(ctx))
 	t.Cleanup(func() {
