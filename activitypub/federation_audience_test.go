@@ -240,7 +240,7 @@ func TestFederationCavageOnly(t *testing.T) {
 	var rfc9421Accepted, cavageAccepted, refused int
 	watch := func(h http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+			rec := &wireRecorder{ResponseWriter: w, status: http.StatusOK}
 			h.ServeHTTP(rec, r)
 			if r.Method != http.MethodPost {
 				return
@@ -278,13 +278,13 @@ func TestFederationCavageOnly(t *testing.T) {
 	assert.GreaterOrEqual(t, refused, 1, "bob's server never tried RFC 9421 first")
 }
 
-// statusRecorder remembers the status a handler wrote.
-type statusRecorder struct {
+// wireRecorder remembers the status a handler wrote.
+type wireRecorder struct {
 	http.ResponseWriter
 	status int
 }
 
-func (s *statusRecorder) WriteHeader(code int) {
+func (s *wireRecorder) WriteHeader(code int) {
 	s.status = code
 	s.ResponseWriter.WriteHeader(code)
 }
