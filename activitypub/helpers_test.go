@@ -23,7 +23,7 @@ import (
 // node is one Federation serving on loopback over real HTTP, for tests that
 // make several talk to each other.
 type node struct {
-	t      *testing.T
+	t      testing.TB
 	F      *Federation
 	TS     *httptest.Server
 	Store  store.Store
@@ -58,7 +58,7 @@ type nodeOptions struct {
 
 // newNode starts a Federation on a fresh loopback server and stops it when
 // the test ends.
-func newNode(t *testing.T, o nodeOptions) *node {
+func newNode(t testing.TB, o nodeOptions) *node {
 	t.Helper()
 	n := &node{t: t}
 	var h http.Handler = http.NotFoundHandler()
@@ -187,7 +187,7 @@ func (n *node) hasEvent(match func(event) bool) bool {
 
 // idle waits until every node has processed what it received and delivered
 // what it queued.
-func idle(t *testing.T, nodes ...*node) {
+func idle(t testing.TB, nodes ...*node) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
