@@ -34,6 +34,10 @@ var (
 	// ErrTooDeep: a chain of fetches (replies, key owners) went past its
 	// limit.
 	ErrTooDeep = errors.New("activitypub: fetch recursion too deep")
+	// ErrIgnored: an activity concerns nothing this server keeps (a Like
+	// of a post not ours, a post addressed to nobody here): its default
+	// side effect dropped it, and the host's hook is not called.
+	ErrIgnored = errors.New("activitypub: activity ignored")
 	// ErrNotRunning: the Federation was not started or was shut down.
 	ErrNotRunning = errors.New("activitypub: not running")
 )

@@ -753,6 +753,10 @@ func (f *Federation) dispatch(ctx context.Context, in *Inbound) {
 		effect = f.DefaultSideEffect
 	}
 	if err := effect(ctx, in); err != nil {
+		if errors.Is(err, ErrIgnored) {
+			f.log.LogAttrs(ctx, slog.LevelDebug, "activity ignored", attrs(err)...)
+			return
+		}
 		level := slog.LevelWarn
 		if errors.Is(err, ErrForbidden) || errors.Is(err, ErrInvalidActivity) || errors.Is(err, ErrNotFound) ||
 			errors.Is(err, ErrOriginMismatch) || errors.Is(err, ErrBlocked) {

@@ -40,6 +40,10 @@ func blockedByIRI(localActorIRI string) string { return localActorIRI + "#blocke
 // returns an error wrapping ErrForbidden, ErrOriginMismatch,
 // ErrInvalidActivity, ErrBlocked (a Follow or Like from someone the local
 // actor blocks) or ErrNotFound (an Accept or Reject of no Follow we sent).
+// An activity that concerns nothing kept here (a Like of a post not ours,
+// an unsolicited post) changes nothing and returns an error wrapping
+// ErrIgnored; the inbox then skips the host's hook. An Override that keeps
+// the default should return that error too.
 func (f *Federation) DefaultSideEffect(ctx context.Context, in *Inbound) error {
 	if in == nil || in.Activity == nil || in.Actor == nil || in.Actor.ID == "" {
 		return fmt.Errorf("%w: no activity or actor", ErrInvalidActivity)
@@ -280,7 +284,7 @@ func (f *Federation) onUndo(ctx context.Context, in *Inbound) error {
 	if undone == nil {
 		undone = ref.Object
 		if undone == nil {
-			return nil // an activity we never saw: nothing to undo
+			return fmt.Errorf("%w: undo of an activity never seen", ErrIgnored)
 		}
 		if id != "" && !sameHost(id, actor) {
 			return fmt.Errorf("%w: Undo by %s of %s", ErrOriginMismatch, actor, id)
@@ -375,18 +379,34 @@ func (f *Federation) onCreate(ctx context.Context, in *Inbound) error {
 	}
 	var parents []string
 	for _, p := range vocab.IDs(obj.InReplyTo) {
-		if _, err := f.localObject(ctx, p); err == nil {
+		po, err := f.localObject(ctx, p)
+		if err != nil {
+			continue
+		}
+		// A reply from someone the post's author blocks is not filed
+		// under the post.
+		blocked := false
+		for _, author := range vocab.IDs(po.AttributedTo) {
+			if _, ok := f.Username(author); ok {
+				if b, err := f.blockedBy(ctx, author, actor); err != nil {
+					return err
+				} else if b {
+					blocked = true
+				}
+			}
+		}
+		if !blocked {
 			parents = append(parents, p)
 		}
 	}
 	if len(recipients) == 0 && len(parents) == 0 && len(owners) == 0 {
 		f.log.LogAttrs(ctx, slog.LevelDebug, "dropped unsolicited post",
 			slog.String("activity_id", act.ID), slog.String("actor", actor))
-		return nil
+		return fmt.Errorf("%w: unsolicited post", ErrIgnored)
 	}
 	if err := f.putRemote(ctx, obj, nil); err != nil {
 		if errors.Is(err, store.ErrGone) {
-			return nil // deleted before its Create arrived
+			return fmt.Errorf("%w: deleted before its Create arrived", ErrIgnored)
 		}
 		return err
 	}
@@ -490,7 +510,7 @@ func (f *Federation) createRecipients(ctx context.Context, in *Inbound, owners [
 	return kept, nil
 }
 
-// followersAddressed returns the remote actors whose followers collection
+// followersAddressed returns the actors whose followers collection
 // a post addresses, among those it concerns: its author, the authors of
 // the cached posts it answers, and the actors it mentions or addresses.
 // A collection is known as an actor's followers only from the actor's own
@@ -510,7 +530,9 @@ func (f *Federation) followersAddressed(ctx context.Context, in *Inbound, aud []
 	candidates = append(candidates, aud...)
 	var out []string
 	for _, c := range candidates {
-		if c == "" || f.IsLocal(c) || slices.Contains(out, c) {
+		// A local author's followers are candidates too: its post may
+		// reach them through our own inbox.
+		if c == "" || (f.IsLocal(c) && c != in.Actor.ID) || slices.Contains(out, c) {
 			continue
 		}
 		var followers string
@@ -572,7 +594,7 @@ func (f *Federation) onUpdate(ctx context.Context, in *Inbound) error {
 	so, err := f.st.GetObject(ctx, id)
 	switch {
 	case errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrGone):
-		return nil // not one we keep
+		return fmt.Errorf("%w: update of an object not kept", ErrIgnored)
 	case err != nil:
 		return err
 	}
@@ -616,7 +638,7 @@ func (f *Federation) onDelete(ctx context.Context, in *Inbound) error {
 		if _, err := f.st.GetRemoteActor(ctx, id); err == nil {
 			return fmt.Errorf("%w: Delete by %s of actor %s", ErrForbidden, actor, id)
 		}
-		return nil // nothing we keep
+		return fmt.Errorf("%w: delete of an object not kept", ErrIgnored)
 	case err != nil:
 		return err
 	}
@@ -731,11 +753,11 @@ func (f *Federation) onReaction(ctx context.Context, in *Inbound, coll func(stri
 		return fmt.Errorf("%w: %s without object", ErrInvalidActivity, act.Type)
 	}
 	if !f.IsLocal(object) {
-		return nil
+		return fmt.Errorf("%w: not an object of ours", ErrIgnored)
 	}
 	o, err := f.localObject(ctx, object)
 	if err != nil {
-		return nil // not an object of ours
+		return fmt.Errorf("%w: not an object of ours", ErrIgnored)
 	}
 	for _, author := range vocab.IDs(o.AttributedTo) {
 		if blocked, err := f.blockedBy(ctx, author, in.Actor.ID); err != nil {
@@ -765,7 +787,7 @@ func (f *Federation) onAnnounce(ctx context.Context, in *Inbound) error {
 	}
 	aud := audience(act)
 	if !isPublic(act) && (in.Actor.Followers == "" || !slices.Contains(aud, in.Actor.Followers)) {
-		return nil // not shared with followers
+		return fmt.Errorf("%w: not shared with followers", ErrIgnored)
 	}
 	var followers []string
 	err := f.eachFollow(ctx, store.FollowAccepted, true, actor, func(fl store.Follow) error {
@@ -819,7 +841,7 @@ func (f *Federation) onBlock(ctx context.Context, in *Inbound) error {
 	act, actor := in.Activity, in.Actor.ID
 	target := vocab.First(act.Object).ID()
 	if _, ok := f.Username(target); !ok {
-		return nil // a block of someone not ours
+		return fmt.Errorf("%w: block of someone not ours", ErrIgnored)
 	}
 	if err := f.putRemote(ctx, act, in.Raw); err != nil {
 		return err

@@ -320,7 +320,7 @@ func TestLikeAndUndo(t *testing.T) {
 		for _, object := range []string{e.note(e.eve, "x").ID, e.f.NewID(), e.alice} {
 			l := e.activity(e.bob, vocab.TypeLike, vocab.IRIRef(object))
 			before := e.snapshot(note.ID, object, l.ID)
-			require.NoError(t, e.run(e.bob, l, nil))
+			require.ErrorIs(t, e.run(e.bob, l, nil), ErrIgnored)
 			assert.Equal(t, before, e.snapshot(note.ID, object, l.ID))
 		}
 	})
@@ -376,7 +376,7 @@ func TestCreate(t *testing.T) {
 		n.To, n.Cc = []vocab.Ref{vocab.IRIRef(e.eve.ID)}, nil
 		c := create(e.bob, n)
 		before := e.snapshot(n.ID, c.ID)
-		require.NoError(t, e.run(e.bob, c, n))
+		require.ErrorIs(t, e.run(e.bob, c, n), ErrIgnored)
 		assert.Equal(t, before, e.snapshot(n.ID, c.ID))
 	})
 	t.Run("direct post to a local actor", func(t *testing.T) {
@@ -423,7 +423,7 @@ func TestCreate(t *testing.T) {
 		n.To, n.Cc = []vocab.Ref{vocab.IRIRef(e.dave.Followers)}, nil
 		c := create(e.eve, n)
 		before := e.snapshot(n.ID, c.ID)
-		require.NoError(t, e.run(e.eve, c, n))
+		require.ErrorIs(t, e.run(e.eve, c, n), ErrIgnored)
 		assert.Equal(t, before, e.snapshot(n.ID, c.ID))
 	})
 	t.Run("unsolicited post is dropped", func(t *testing.T) {
@@ -431,7 +431,7 @@ func TestCreate(t *testing.T) {
 		n.InReplyTo = []vocab.Ref{vocab.IRIRef(e.f.NewID())} // a local IRI that is no post
 		c := create(e.eve, n)
 		before := e.snapshot(n.ID, c.ID)
-		require.NoError(t, e.run(e.eve, c, n))
+		require.ErrorIs(t, e.run(e.eve, c, n), ErrIgnored)
 		assert.Equal(t, before, e.snapshot(n.ID, c.ID))
 	})
 	t.Run("refused", func(t *testing.T) {
@@ -493,7 +493,7 @@ func TestUpdate(t *testing.T) {
 	})
 	t.Run("an edit of a post not kept is ignored", func(t *testing.T) {
 		other := e.note(e.bob, "never seen")
-		require.NoError(t, e.run(e.bob, e.activity(e.bob, vocab.TypeUpdate, vocab.ObjectRef(other)), other))
+		require.ErrorIs(t, e.run(e.bob, e.activity(e.bob, vocab.TypeUpdate, vocab.ObjectRef(other)), other), ErrIgnored)
 		_, err := e.st.GetObject(e.ctx, other.ID)
 		assert.ErrorIs(t, err, store.ErrNotFound)
 	})
@@ -562,7 +562,7 @@ func TestDelete(t *testing.T) {
 	})
 	t.Run("an unknown post", func(t *testing.T) {
 		before := e.snapshot(reply.ID)
-		require.NoError(t, e.run(e.eve, e.activity(e.eve, vocab.TypeDelete, vocab.IRIRef(e.eve.ID+"/notes/x")), nil))
+		require.ErrorIs(t, e.run(e.eve, e.activity(e.eve, vocab.TypeDelete, vocab.IRIRef(e.eve.ID+"/notes/x")), nil), ErrIgnored)
 		assert.Equal(t, before, e.snapshot(reply.ID))
 	})
 	t.Run("by the author, as a Tombstone", func(t *testing.T) {
@@ -574,7 +574,7 @@ func TestDelete(t *testing.T) {
 		assert.Empty(t, e.members(repliesIRI(aliceNote.ID)))
 	})
 	t.Run("a late Create of a deleted post is dropped", func(t *testing.T) {
-		require.NoError(t, e.run(e.bob, c, reply))
+		require.ErrorIs(t, e.run(e.bob, c, reply), ErrIgnored)
 		_, err := e.st.GetObject(e.ctx, reply.ID)
 		assert.ErrorIs(t, err, store.ErrGone)
 		assert.Empty(t, e.members(repliesIRI(aliceNote.ID)))
@@ -670,7 +670,7 @@ func TestBlock(t *testing.T) {
 	})
 	t.Run("a block of someone not ours", func(t *testing.T) {
 		before := e.snapshot()
-		require.NoError(t, e.run(e.bob, e.activity(e.bob, vocab.TypeBlock, vocab.IRIRef(e.eve.ID)), nil))
+		require.ErrorIs(t, e.run(e.bob, e.activity(e.bob, vocab.TypeBlock, vocab.IRIRef(e.eve.ID)), nil), ErrIgnored)
 		assert.Equal(t, before, e.snapshot())
 	})
 }
@@ -967,7 +967,7 @@ func TestBlockedActorsReachNobody(t *testing.T) {
 				c := e.activity(e.eve, vocab.TypeCreate, vocab.ObjectRef(n))
 				c.To = n.To
 				before := e.snapshot(append(iris, n.ID, c.ID)...)
-				require.NoError(t, e.run(e.eve, c, n))
+				require.ErrorIs(t, e.run(e.eve, c, n), ErrIgnored)
 				assert.Equal(t, before, e.snapshot(append(iris, n.ID, c.ID)...))
 			})
 			t.Run("Create addressed to the blocker and someone else", func(t *testing.T) {
