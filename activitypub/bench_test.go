@@ -24,7 +24,7 @@ import (
 	"github.com/starling-fed/starling/httpsig"
 )
 
-// BenchmarkInbox measures verified inbox POSTs per second — a Create(Note)
+// BenchmarkInboxThroughput measures verified inbox POSTs per second — a Create(Note)
 // from a known remote actor whose key is cached, signed with RSA-2048
 // (draft-cavage, as most servers send) — against three things measured in
 // the same run on the same machine:
@@ -41,7 +41,7 @@ import (
 // cost. All three use every core. Besides each rate it reports Starling's
 // share of the verify bound ("%-of-verify") and its multiple of go-fed
 // ("x-gofed").
-func BenchmarkInbox(b *testing.B) {
+func BenchmarkInboxThroughput(b *testing.B) {
 	ctx := context.Background()
 	recv := newNode(b, nodeOptions{SQLite: os.Getenv("BENCH_MEMORY") == "", Users: []Actor{{Username: "alice"}}})
 	send := newNode(b, nodeOptions{Users: []Actor{{Username: "bob"}}})
