@@ -179,9 +179,9 @@ func New(cfg Config) (*Federation, error) {
 		Now:          f.now,
 		Logger:       f.log,
 	}
-	if f.origin.Scheme == "https" {
-		f.verifier.RFC9421.Scheme = "https"
-	}
+	// @target-uri is checked against the public origin's scheme, which a
+	// server behind a TLS-terminating proxy cannot see on the request.
+	f.verifier.RFC9421.Scheme = f.origin.Scheme
 
 	dc := cfg.Delivery
 	if dc.Store == nil {
@@ -191,7 +191,10 @@ func New(cfg Config) (*Federation, error) {
 		dc.Keys = f.deliveryKey
 	}
 	if dc.Transport == nil {
-		dc.Transport = f.base
+		// Deliveries to our own inboxes (local followers reached through
+		// the shared inbox) are served in-process: a server need not
+		// reach its own public address.
+		dc.Transport = &selfTransport{f: f, next: f.base}
 	}
 	if dc.Clock == nil {
 		dc.Clock = cfg.Clock
