@@ -88,7 +88,7 @@ func TestBlog(t *testing.T) {
 	})
 
 	// A reply from the fediverse becomes a comment on the article's page.
-	_, err = pat.Fed.Reply(ctx, pat.User, articleIRI, "<p>Welcome aboard, <b>ada</b>! <script>alert(1)</script></p>")
+	reply, err := pat.Fed.Reply(ctx, pat.User, articleIRI, "<p>Welcome aboard, <b>ada</b>! <script>alert(1)</script></p>")
 	require.NoError(t, err)
 	page := waitForPage(t, articleIRI, "Welcome aboard")
 	assert.Contains(t, page, "<h1>Hello, fediverse</h1>")
@@ -97,6 +97,12 @@ func TestBlog(t *testing.T) {
 	assert.Contains(t, page, "@pat@"+strings.TrimPrefix(pat.Fed.Origin(), "http://"))
 	assert.NotContains(t, page, "<script>", "remote HTML is never trusted")
 	assert.Contains(t, page, "Comments from the fediverse (1)")
+
+	// Deleting the reply on the fediverse removes the comment.
+	_, err = pat.Fed.DeletePost(ctx, pat.User, vocab.First(reply.Object).ID())
+	require.NoError(t, err)
+	page = waitForPage(t, articleIRI, "Comments from the fediverse (0)")
+	assert.NotContains(t, page, "Welcome aboard")
 }
 
 func TestAdminForm(t *testing.T) {
