@@ -179,14 +179,22 @@ func (d *demo) like(ctx context.Context) error {
 }
 
 // saw waits until n's hooks were handed an activity matching match, then
-// prints the wire so far and a check line.
+// prints the wire so far and a check line naming the actor whose signature
+// the receiving Federation verified (Inbound.Actor: every activity handed
+// to a hook passed the signature, key-owner and origin checks).
 func (d *demo) saw(ctx context.Context, n *node, what string, match func(*activitypub.Inbound) bool) error {
-	_, err := n.seen.waitFor(ctx, match)
+	in, err := n.seen.waitFor(ctx, match)
 	d.wr.flush(d.w)
 	if err != nil {
 		return fmt.Errorf("never seen: %s: %w", what, err)
 	}
-	fmt.Fprintf(d.w, "   ✓ %s\n", what)
+	signer := "?"
+	if in.Actor != nil {
+		d.wr.mu.Lock()
+		signer = d.wr.short(in.Actor.ID)
+		d.wr.mu.Unlock()
+	}
+	fmt.Fprintf(d.w, "   ✓ %s (signature verified: %s)\n", what, signer)
 	return nil
 }
 
