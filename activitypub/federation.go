@@ -77,9 +77,9 @@ func New(cfg Config) (*Federation, error) {
 		origin: origin,
 		host:   strings.ToLower(origin.Host),
 		paths:  paths,
-		st:     cfg.Store,
-		log:    cfg.Logger,
-		now:    cfg.Clock,
+
+		log: cfg.Logger,
+		now: cfg.Clock,
 	}
 	if f.log == nil {
 		f.log = slog.New(slog.DiscardHandler)
@@ -88,6 +88,7 @@ func New(cfg Config) (*Federation, error) {
 		f.now = time.Now
 	}
 	f.cfg.Origin = origin.String()
+	f.st = newCachedStore(cfg.Store, f.now, f.storedActorIRI(""))
 	if f.cfg.InboxWorkers <= 0 {
 		f.cfg.InboxWorkers = DefaultInboxWorkers
 	}
@@ -250,7 +251,11 @@ func parseOrigin(s string, allowHTTP bool) (*url.URL, error) {
 func (f *Federation) Origin() string { return f.cfg.Origin }
 
 // Store returns the store the Federation keeps its state in.
-func (f *Federation) Store() store.Store { return f.st }
+//
+// The Federation keeps recent reads of remote actors and Store-held actor
+// profiles in memory for up to 30 seconds: a host that writes those records
+// straight to the store is heard within that time.
+func (f *Federation) Store() store.Store { return f.cfg.Store }
 
 // Delivery returns the delivery queue, for its status, dead letters and host
 // states.

@@ -1,0 +1,140 @@
+package activitypub
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/starling-fed/starling/store"
+)
+
+// Bounds of the in-memory read cache in front of the store.
+const (
+	// readCacheTTL bounds how long a cached read is served. Processes
+	// sharing a store see each other's writes at most this late.
+	readCacheTTL = 30 * time.Second
+	// readCacheMax bounds the entries of each kind kept.
+	readCacheMax = 4096
+)
+
+// cachedStore keeps recent reads of the two records every received
+// activity needs — the sender's cached actor document, and a Store-held
+// local actor's profile — in memory for a short while. Writes through it
+// update or drop the cached copy at once; writes by other processes sharing
+// the store are seen within readCacheTTL. Everything else goes straight to
+// the store.
+type cachedStore struct {
+	store.Store
+	now        func() time.Time
+	profileIRI string // prefix of Store-held actor profiles
+
+	mu       sync.Mutex
+	actors   map[string]cached[store.RemoteActor]
+	profiles map[string]cached[store.Object]
+}
+
+type cached[T any] struct {
+	v     T
+	until time.Time
+}
+
+func newCachedStore(st store.Store, now func() time.Time, profileIRI string) *cachedStore {
+	return &cachedStore{
+		Store: st, now: now, profileIRI: profileIRI,
+		actors:   make(map[string]cached[store.RemoteActor]),
+		profiles: make(map[string]cached[store.Object]),
+	}
+}
+
+// cacheGet returns a live entry of m.
+func cacheGet[T any](c *cachedStore, m map[string]cached[T], key string) (T, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := m[key]
+	if !ok || !c.now().Before(e.until) {
+		var zero T
+		return zero, false
+	}
+	return e.v, true
+}
+
+// cachePut stores v in m, making room when m is full.
+func cachePut[T any](c *cachedStore, m map[string]cached[T], key string, v T) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(m) >= readCacheMax {
+		n := 0
+		for k := range m { // map order is random: drop an arbitrary eighth
+			delete(m, k)
+			if n++; n >= readCacheMax/8 {
+				break
+			}
+		}
+	}
+	m[key] = cached[T]{v: v, until: c.now().Add(readCacheTTL)}
+}
+
+func cacheDrop[T any](c *cachedStore, m map[string]cached[T], key string) {
+	c.mu.Lock()
+	delete(m, key)
+	c.mu.Unlock()
+}
+
+func (c *cachedStore) GetRemoteActor(ctx context.Context, actorIRI string) (store.RemoteActor, error) {
+	if a, ok := cacheGet(c, c.actors, actorIRI); ok && ctx.Err() == nil {
+		return a, nil
+	}
+	a, err := c.Store.GetRemoteActor(ctx, actorIRI)
+	if err == nil {
+		cachePut(c, c.actors, actorIRI, a)
+	}
+	return a, err
+}
+
+func (c *cachedStore) PutRemoteActor(ctx context.Context, a store.RemoteActor) error {
+	cacheDrop(c, c.actors, a.IRI)
+	return c.Store.PutRemoteActor(ctx, a)
+}
+
+func (c *cachedStore) DeleteRemoteActor(ctx context.Context, actorIRI string) error {
+	cacheDrop(c, c.actors, actorIRI)
+	return c.Store.DeleteRemoteActor(ctx, actorIRI)
+}
+
+func (c *cachedStore) isProfile(iri string) bool { return strings.HasPrefix(iri, c.profileIRI) }
+
+func (c *cachedStore) GetObject(ctx context.Context, iri string) (store.Object, error) {
+	if !c.isProfile(iri) {
+		return c.Store.GetObject(ctx, iri)
+	}
+	if o, ok := cacheGet(c, c.profiles, iri); ok && ctx.Err() == nil {
+		return o, nil
+	}
+	o, err := c.Store.GetObject(ctx, iri)
+	if err == nil {
+		cachePut(c, c.profiles, iri, o)
+	}
+	return o, err
+}
+
+func (c *cachedStore) PutObject(ctx context.Context, obj store.Object) error {
+	if c.isProfile(obj.IRI) {
+		cacheDrop(c, c.profiles, obj.IRI)
+	}
+	return c.Store.PutObject(ctx, obj)
+}
+
+func (c *cachedStore) DeleteObject(ctx context.Context, iri string, deleted time.Time) error {
+	if c.isProfile(iri) {
+		cacheDrop(c, c.profiles, iri)
+	}
+	return c.Store.DeleteObject(ctx, iri, deleted)
+}
+
+func (c *cachedStore) PurgeObject(ctx context.Context, iri string) error {
+	if c.isProfile(iri) {
+		cacheDrop(c, c.profiles, iri)
+	}
+	return c.Store.PurgeObject(ctx, iri)
+}
