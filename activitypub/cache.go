@@ -18,9 +18,10 @@ const (
 	readCacheMax = 4096
 )
 
-// cachedStore keeps recent reads of the two records every received
-// activity needs — the sender's cached actor document, and a Store-held
-// local actor's profile — in memory for a short while. Writes through it
+// cachedStore keeps recent reads of the records every received activity
+// needs — the sender's cached actor document, a Store-held local actor's
+// profile, and the size and members of local actors' block lists — in
+// memory for a short while. Writes through it
 // update or drop the cached copy at once; writes by other processes sharing
 // the store are seen within readCacheTTL. Everything else goes straight to
 // the store.
@@ -32,6 +33,8 @@ type cachedStore struct {
 	mu       sync.Mutex
 	actors   map[string]cached[store.RemoteActor]
 	profiles map[string]cached[store.Object]
+	blocks   map[string]cached[int]  // block list IRI -> member count
+	members  map[string]cached[bool] // block list IRI + "\x00" + item -> member?
 }
 
 type cached[T any] struct {
@@ -44,6 +47,8 @@ func newCachedStore(st store.Store, now func() time.Time, profileIRI string) *ca
 		Store: st, now: now, profileIRI: profileIRI,
 		actors:   make(map[string]cached[store.RemoteActor]),
 		profiles: make(map[string]cached[store.Object]),
+		blocks:   make(map[string]cached[int]),
+		members:  make(map[string]cached[bool]),
 	}
 }
 
@@ -92,13 +97,18 @@ func (c *cachedStore) GetRemoteActor(ctx context.Context, actorIRI string) (stor
 	return a, err
 }
 
+// Writes drop the cached copy before and after the write: a read racing
+// the write may have cached the old state in between.
+
 func (c *cachedStore) PutRemoteActor(ctx context.Context, a store.RemoteActor) error {
 	cacheDrop(c, c.actors, a.IRI)
+	defer cacheDrop(c, c.actors, a.IRI)
 	return c.Store.PutRemoteActor(ctx, a)
 }
 
 func (c *cachedStore) DeleteRemoteActor(ctx context.Context, actorIRI string) error {
 	cacheDrop(c, c.actors, actorIRI)
+	defer cacheDrop(c, c.actors, actorIRI)
 	return c.Store.DeleteRemoteActor(ctx, actorIRI)
 }
 
@@ -121,6 +131,7 @@ func (c *cachedStore) GetObject(ctx context.Context, iri string) (store.Object, 
 func (c *cachedStore) PutObject(ctx context.Context, obj store.Object) error {
 	if c.isProfile(obj.IRI) {
 		cacheDrop(c, c.profiles, obj.IRI)
+		defer cacheDrop(c, c.profiles, obj.IRI)
 	}
 	return c.Store.PutObject(ctx, obj)
 }
@@ -128,6 +139,7 @@ func (c *cachedStore) PutObject(ctx context.Context, obj store.Object) error {
 func (c *cachedStore) DeleteObject(ctx context.Context, iri string, deleted time.Time) error {
 	if c.isProfile(iri) {
 		cacheDrop(c, c.profiles, iri)
+		defer cacheDrop(c, c.profiles, iri)
 	}
 	return c.Store.DeleteObject(ctx, iri, deleted)
 }
@@ -135,6 +147,69 @@ func (c *cachedStore) DeleteObject(ctx context.Context, iri string, deleted time
 func (c *cachedStore) PurgeObject(ctx context.Context, iri string) error {
 	if c.isProfile(iri) {
 		cacheDrop(c, c.profiles, iri)
+		defer cacheDrop(c, c.profiles, iri)
 	}
 	return c.Store.PurgeObject(ctx, iri)
+}
+
+// isBlockList reports whether a collection is a block list (see state.go),
+// whose reads are cached.
+func isBlockList(iri string) bool { return strings.HasSuffix(iri, "#blocked") }
+
+// forgetBlockList drops every cached read of a block list.
+func (c *cachedStore) forgetBlockList(iri string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.blocks, iri)
+	prefix := iri + "\x00"
+	for k := range c.members {
+		if strings.HasPrefix(k, prefix) {
+			delete(c.members, k)
+		}
+	}
+}
+
+func (c *cachedStore) CountCollection(ctx context.Context, iri string) (int, error) {
+	if !isBlockList(iri) {
+		return c.Store.CountCollection(ctx, iri)
+	}
+	if n, ok := cacheGet(c, c.blocks, iri); ok && ctx.Err() == nil {
+		return n, nil
+	}
+	n, err := c.Store.CountCollection(ctx, iri)
+	if err == nil {
+		cachePut(c, c.blocks, iri, n)
+	}
+	return n, err
+}
+
+func (c *cachedStore) CollectionContains(ctx context.Context, iri, item string) (bool, error) {
+	if !isBlockList(iri) {
+		return c.Store.CollectionContains(ctx, iri, item)
+	}
+	key := iri + "\x00" + item
+	if in, ok := cacheGet(c, c.members, key); ok && ctx.Err() == nil {
+		return in, nil
+	}
+	in, err := c.Store.CollectionContains(ctx, iri, item)
+	if err == nil {
+		cachePut(c, c.members, key, in)
+	}
+	return in, err
+}
+
+func (c *cachedStore) AddToCollection(ctx context.Context, iri, item string) (bool, error) {
+	if isBlockList(iri) {
+		c.forgetBlockList(iri)
+		defer c.forgetBlockList(iri)
+	}
+	return c.Store.AddToCollection(ctx, iri, item)
+}
+
+func (c *cachedStore) RemoveFromCollection(ctx context.Context, iri, item string) (bool, error) {
+	if isBlockList(iri) {
+		c.forgetBlockList(iri)
+		defer c.forgetBlockList(iri)
+	}
+	return c.Store.RemoveFromCollection(ctx, iri, item)
 }

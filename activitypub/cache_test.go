@@ -92,3 +92,46 @@ func TestCachedStore(t *testing.T) {
 		assert.LessOrEqual(t, len(c.actors), readCacheMax)
 	})
 }
+
+func TestCachedStoreBlockLists(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+	c := newCachedStore(memory.New(), func() time.Time { return now }, "https://a.example/.starling/actors/")
+	list := blockedIRI("https://a.example/users/alice")
+	n, err := c.CountCollection(ctx, list)
+	require.NoError(t, err)
+	assert.Zero(t, n)
+	in, err := c.CollectionContains(ctx, list, "https://b.example/u/eve")
+	require.NoError(t, err)
+	assert.False(t, in)
+
+	// A block through the cache is seen at once by both reads.
+	_, err = c.AddToCollection(ctx, list, "https://b.example/u/eve")
+	require.NoError(t, err)
+	n, err = c.CountCollection(ctx, list)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	in, err = c.CollectionContains(ctx, list, "https://b.example/u/eve")
+	require.NoError(t, err)
+	assert.True(t, in)
+
+	_, err = c.RemoveFromCollection(ctx, list, "https://b.example/u/eve")
+	require.NoError(t, err)
+	in, err = c.CollectionContains(ctx, list, "https://b.example/u/eve")
+	require.NoError(t, err)
+	assert.False(t, in)
+
+	// A write by another process sharing the store is seen within the TTL.
+	n, err = c.CountCollection(ctx, list)
+	require.NoError(t, err)
+	assert.Zero(t, n)
+	_, err = c.Store.AddToCollection(ctx, list, "https://c.example/u/mallory")
+	require.NoError(t, err)
+	n, err = c.CountCollection(ctx, list)
+	require.NoError(t, err)
+	assert.Zero(t, n, "served from memory")
+	now = now.Add(readCacheTTL)
+	n, err = c.CountCollection(ctx, list)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+}

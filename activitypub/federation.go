@@ -56,6 +56,7 @@ type Federation struct {
 	wg       sync.WaitGroup
 	inflight sync.WaitGroup
 	pending  map[string]bool // inbound record IRIs queued or being processed
+	handoff  sync.Map        // record IRI -> handoff, for this process's workers
 	idle     *sync.Cond
 }
 

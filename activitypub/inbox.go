@@ -300,7 +300,7 @@ func (f *Federation) receive(ctx context.Context, r *http.Request, username stri
 			return 0, refuse(http.StatusForbidden, "blocked", fmt.Errorf("%w: %s by %s", ErrBlocked, actor, recipient))
 		}
 	}
-	switch err := f.record(ctx, body, act.ID, recipient, false); {
+	switch err := f.record(ctx, body, act, recipient, false); {
 	case errors.Is(err, errDuplicate):
 		f.log.LogAttrs(ctx, slog.LevelDebug, "duplicate activity", slog.String("activity_id", act.ID))
 	case errors.Is(err, errRecordTooLarge):
@@ -475,9 +475,17 @@ func (f *Federation) blockedBy(ctx context.Context, recipient, actor string) (bo
 // seen and queues it; see the comment on inboundType for the order. It
 // fails with errDuplicate for an id seen before (having written nothing
 // that stays).
-func (f *Federation) record(ctx context.Context, raw []byte, activityID, recipient string, local bool) error {
+//
+// With a store that is a store.Transactor the three writes are one
+// transaction, and a duplicate writes nothing at all. The activity as
+// decoded is handed to the worker in memory, so processing it in this
+// process needs no second read or decode; the record is what survives a
+// crash.
+func (f *Federation) record(ctx context.Context, raw []byte, act *vocab.Object, recipient string, local bool) error {
+	activityID := act.ID
 	now := f.now()
-	doc, err := json.Marshal(inboundRecord{Recipient: recipient, Received: now.UTC(), Local: local, Activity: json.RawMessage("null")})
+	rec := inboundRecord{Recipient: recipient, Received: now.UTC(), Local: local, Activity: json.RawMessage("null")}
+	doc, err := json.Marshal(rec)
 	if err != nil {
 		return err
 	}
@@ -487,6 +495,34 @@ func (f *Federation) record(ctx context.Context, raw []byte, activityID, recipie
 		return fmt.Errorf("%w: %d bytes", errRecordTooLarge, len(doc))
 	}
 	iri := f.newInboundIRI(activityID)
+	if tx, ok := f.cfg.Store.(store.Transactor); ok {
+		err := tx.InTx(ctx, func(ctx context.Context, st store.Store) error {
+			if err := st.PutObject(ctx, store.Object{IRI: iri, Type: inboundType, Document: doc, Updated: now}); err != nil {
+				return err
+			}
+			if _, err := st.AddToCollection(ctx, f.inboundCollection(), iri); err != nil {
+				return err
+			}
+			first, err := st.MarkSeen(ctx, activityID, now, now.Add(f.cfg.SeenTTL))
+			if err != nil {
+				return err
+			}
+			if !first {
+				return errDuplicate
+			}
+			return nil
+		})
+		switch {
+		case errors.Is(err, errDuplicate):
+			return err
+		case err != nil:
+			return fmt.Errorf("activitypub: recording %s: %w", activityID, err)
+		}
+		rec.Activity = raw
+		f.handoff.Store(iri, handoff{rec: rec, act: act})
+		f.enqueue(iri)
+		return nil
+	}
 	if err := f.st.PutObject(ctx, store.Object{IRI: iri, Type: inboundType, Document: doc, Updated: now}); err != nil {
 		return fmt.Errorf("activitypub: recording %s: %w", activityID, err)
 	}
@@ -505,14 +541,37 @@ func (f *Federation) record(ctx context.Context, raw []byte, activityID, recipie
 		f.forget(context.WithoutCancel(ctx), iri)
 		return errDuplicate
 	}
+	rec.Activity = raw
+	f.handoff.Store(iri, handoff{rec: rec, act: act})
 	f.enqueue(iri)
 	return nil
+}
+
+// handoff is a record's content as recorded, kept in memory for the worker
+// of this process.
+type handoff struct {
+	rec inboundRecord
+	act *vocab.Object
 }
 
 // forget removes a processed (or duplicate) record: the object first, so a
 // crash in between leaves a listed IRI that the next sweep drops, never an
 // unlisted object nobody would find.
 func (f *Federation) forget(ctx context.Context, iri string) {
+	f.handoff.Delete(iri)
+	if tx, ok := f.cfg.Store.(store.Transactor); ok {
+		err := tx.InTx(ctx, func(ctx context.Context, st store.Store) error {
+			if err := st.PurgeObject(ctx, iri); err != nil {
+				return err
+			}
+			_, err := st.RemoveFromCollection(ctx, f.inboundCollection(), iri)
+			return err
+		})
+		if err != nil {
+			f.log.LogAttrs(ctx, slog.LevelWarn, "could not remove an inbound record", slog.String("record", iri), slog.Any("error", err))
+		}
+		return
+	}
 	if err := f.st.PurgeObject(ctx, iri); err != nil {
 		f.log.LogAttrs(ctx, slog.LevelWarn, "could not remove an inbound record", slog.String("record", iri), slog.Any("error", err))
 		return
@@ -569,7 +628,7 @@ func (f *Federation) receiveLocal(ctx context.Context, raw []byte, act *vocab.Ob
 			return err
 		}
 	}
-	err = f.record(ctx, raw, act.ID, recipient, true)
+	err = f.record(ctx, raw, act, recipient, true)
 	if errors.Is(err, errDuplicate) {
 		return nil
 	}
@@ -624,22 +683,20 @@ func (f *Federation) process(ctx context.Context, iri string) (done bool) {
 			done = true
 		}
 	}()
-	obj, err := f.st.GetObject(ctx, iri)
-	switch {
-	case errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrGone):
-		// Processed by another process sharing the store, or a duplicate
-		// removed again: only its listing may be left.
-		_, _ = f.st.RemoveFromCollection(ctx, f.inboundCollection(), iri)
-		return true
-	case err != nil:
-		if ctx.Err() != nil {
+	var in *Inbound
+	var err error
+	if h, ok := f.handoff.LoadAndDelete(iri); ok {
+		h := h.(handoff)
+		in, err = f.inboundOf(ctx, &h.rec, h.act)
+	} else {
+		in, err = f.loadInbound(ctx, iri)
+		if errors.Is(err, errRecordGone) {
+			return true
+		}
+		if err != nil && !errors.Is(err, errUnusable) {
 			return false
 		}
-		f.log.LogAttrs(ctx, slog.LevelError, "could not load an inbound record", slog.String("record", iri), slog.Any("error", err))
-		return false
 	}
-	var rec inboundRecord
-	in, err := f.inbound(ctx, obj.Document, &rec)
 	if err != nil {
 		f.log.LogAttrs(ctx, slog.LevelWarn, "unusable inbound record", slog.String("record", iri), slog.Any("error", err))
 		f.forget(ctx, iri)
@@ -655,17 +712,46 @@ func (f *Federation) process(ctx context.Context, iri string) (done bool) {
 	return true
 }
 
-// inbound builds the Inbound of a record's document. It returns nil (and no
-// error) for an activity that cannot be processed because an object it
-// needs could not be had.
-func (f *Federation) inbound(ctx context.Context, doc []byte, rec *inboundRecord) (*Inbound, error) {
-	if err := json.Unmarshal(doc, rec); err != nil {
+// Outcomes of loadInbound other than store failures.
+var (
+	errRecordGone = errors.New("activitypub: inbound record already processed")
+	errUnusable   = errors.New("activitypub: unusable inbound record")
+)
+
+// loadInbound reads a record from the store and builds its Inbound.
+func (f *Federation) loadInbound(ctx context.Context, iri string) (*Inbound, error) {
+	obj, err := f.st.GetObject(ctx, iri)
+	switch {
+	case errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrGone):
+		// Processed by another process sharing the store, or a duplicate
+		// removed again: only its listing may be left.
+		_, _ = f.st.RemoveFromCollection(ctx, f.inboundCollection(), iri)
+		return nil, errRecordGone
+	case err != nil:
+		if ctx.Err() == nil {
+			f.log.LogAttrs(ctx, slog.LevelError, "could not load an inbound record", slog.String("record", iri), slog.Any("error", err))
+		}
 		return nil, err
+	}
+	var rec inboundRecord
+	if err := json.Unmarshal(obj.Document, &rec); err != nil {
+		return nil, fmt.Errorf("%w: %w", errUnusable, err)
 	}
 	act, err := f.decoder.Decode(ctx, rec.Activity)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", errUnusable, err)
 	}
+	in, err := f.inboundOf(ctx, &rec, act)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", errUnusable, err)
+	}
+	return in, nil
+}
+
+// inboundOf builds the Inbound of a record and its decoded activity. It
+// returns nil (and no error) for an activity that cannot be processed
+// because an object it needs could not be had.
+func (f *Federation) inboundOf(ctx context.Context, rec *inboundRecord, act *vocab.Object) (*Inbound, error) {
 	actor, err := f.checkActivity(act)
 	if err != nil {
 		return nil, err

@@ -322,15 +322,15 @@ func TestServeNonPublicObject(t *testing.T) {
 	}
 
 	t.Run("author blocks the reader", func(t *testing.T) {
-		_, err := n.Store.AddToCollection(ctx, blockedIRI(alice), bob)
+		_, err := n.F.st.AddToCollection(ctx, blockedIRI(alice), bob)
 		require.NoError(t, err)
 		host, err := store.HostOf(dana)
 		require.NoError(t, err)
-		_, err = n.Store.AddToCollection(ctx, blockedIRI(alice), "https://"+host)
+		_, err = n.F.st.AddToCollection(ctx, blockedIRI(alice), "https://"+host)
 		require.NoError(t, err)
 		defer func() {
-			_, _ = n.Store.RemoveFromCollection(ctx, blockedIRI(alice), bob)
-			_, _ = n.Store.RemoveFromCollection(ctx, blockedIRI(alice), "https://"+host)
+			_, _ = n.F.st.RemoveFromCollection(ctx, blockedIRI(alice), bob)
+			_, _ = n.F.st.RemoveFromCollection(ctx, blockedIRI(alice), "https://"+host)
 		}()
 		assert.Equal(t, http.StatusNotFound, get(t, direct.ID, apAccept, signingKey(t, n, "bob")).Status)
 		assert.Equal(t, http.StatusNotFound, get(t, direct.ID, apAccept, signingKey(t, peer, "dana")).Status)
@@ -430,9 +430,9 @@ func TestServeAuthorizedFetch(t *testing.T) {
 			return ids(t, p.JSON(t)["orderedItems"])
 		}
 		require.Equal(t, []string{pub.ID}, page())
-		_, err = n.Store.AddToCollection(ctx, blockedIRI(alice), peer.F.ActorIRI("dana"))
+		_, err = n.F.st.AddToCollection(ctx, blockedIRI(alice), peer.F.ActorIRI("dana"))
 		require.NoError(t, err)
-		defer n.Store.RemoveFromCollection(ctx, blockedIRI(alice), peer.F.ActorIRI("dana"))
+		defer n.F.st.RemoveFromCollection(ctx, blockedIRI(alice), peer.F.ActorIRI("dana"))
 		assert.Equal(t, http.StatusNotFound, get(t, pub.ID, apAccept, signed).Status)
 		assert.Empty(t, page())
 	})
