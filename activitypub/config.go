@@ -20,7 +20,7 @@ const (
 	DefaultMaxInboxBytes = 1 << 20
 	// DefaultInboxWorkers is how many received activities are processed at
 	// once in one process.
-	DefaultInboxWorkers = 4
+	DefaultInboxWorkers = 16
 	// DefaultActorTTL is how long a cached remote actor is used before it
 	// is fetched again.
 	DefaultActorTTL = 24 * time.Hour

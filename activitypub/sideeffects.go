@@ -404,24 +404,31 @@ func (f *Federation) onCreate(ctx context.Context, in *Inbound) error {
 			slog.String("activity_id", act.ID), slog.String("actor", actor))
 		return fmt.Errorf("%w: unsolicited post", ErrIgnored)
 	}
-	if err := f.putRemote(ctx, obj, nil); err != nil {
-		if errors.Is(err, store.ErrGone) {
-			return fmt.Errorf("%w: deleted before its Create arrived", ErrIgnored)
-		}
-		return err
-	}
-	if err := f.putRemote(ctx, act, in.Raw); err != nil && !errors.Is(err, store.ErrGone) {
-		return err
-	}
-	for _, p := range parents {
-		if _, err := f.st.AddToCollection(ctx, repliesIRI(p), obj.ID); err != nil {
+	// The post, its Create and where they are filed: one transaction.
+	err = f.writeTx(ctx, func(ctx context.Context, st store.Store) error {
+		if err := f.putRemoteTo(ctx, st, obj, nil); err != nil {
+			if errors.Is(err, store.ErrGone) {
+				return fmt.Errorf("%w: deleted before its Create arrived", ErrIgnored)
+			}
 			return err
 		}
-	}
-	for _, r := range recipients {
-		if _, err := f.st.AddToCollection(ctx, f.inboxOf(r), act.ID); err != nil {
+		if err := f.putRemoteTo(ctx, st, act, in.Raw); err != nil && !errors.Is(err, store.ErrGone) {
 			return err
 		}
+		for _, p := range parents {
+			if _, err := st.AddToCollection(ctx, repliesIRI(p), obj.ID); err != nil {
+				return err
+			}
+		}
+		for _, r := range recipients {
+			if _, err := st.AddToCollection(ctx, f.inboxOf(r), act.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if !f.IsLocal(obj.ID) {
 		if err := f.fetchAncestors(ctx, obj); err != nil {
@@ -986,6 +993,11 @@ func (f *Federation) sendActivity(ctx context.Context, sender string, act *vocab
 // encoded. Local IRIs are never overwritten (their published copy is
 // authoritative).
 func (f *Federation) putRemote(ctx context.Context, o *vocab.Object, raw []byte) error {
+	return f.putRemoteTo(ctx, f.st, o, raw)
+}
+
+// putRemoteTo is putRemote writing to st.
+func (f *Federation) putRemoteTo(ctx context.Context, st store.Store, o *vocab.Object, raw []byte) error {
 	if o.ID == "" || f.IsLocal(o.ID) {
 		return nil
 	}
@@ -996,7 +1008,7 @@ func (f *Federation) putRemote(ctx context.Context, o *vocab.Object, raw []byte)
 		}
 	}
 	now := f.now()
-	return f.st.PutObject(ctx, store.Object{
+	return st.PutObject(ctx, store.Object{
 		IRI: o.ID, Type: o.Type, Document: raw, Fetched: now, Updated: now,
 	})
 }
