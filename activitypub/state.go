@@ -24,6 +24,16 @@ import (
 //	undo       actorIRI + "#like-" + h    the actor's latest Like, Announce ("#announce-") or Block
 //	                                      ("#block-") of the object or actor whose IRI's SHA-256 starts with h
 //	                                      (32 hex digits), embedded by its Undo
+//	blocked-by actorIRI + "#blocked-by"   remote actors that blocked the local actor
+//	featured   remote actor's featured    object IRIs a remote actor pinned (Add, Remove)
+//	inbound    Origin + "/.starling/inbound"
+//	                                      records of received activities not yet processed
+//
+// A received activity's record is an object of type "StarlingInbound" under
+// Origin + "/.starling/inbound/…"; a Store-held actor's profile one of type
+// "StarlingActor" under Origin + "/.starling/actors/<name>". Neither is ever
+// served. Received Follow, Like, Announce and Block activities are kept as
+// remote objects, so an Undo or Accept can find them (see sideeffects.go).
 //
 // Follow relationships, in both directions, are store.Follows; remote actors
 // and their keys store.RemoteActors; published objects and activities
