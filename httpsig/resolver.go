@@ -93,7 +93,7 @@ func (c *CachingResolver) ResolveKey(ctx context.Context, keyID string) (*Verifi
 		}
 	}
 	c.mu.Unlock()
-	return c.fetch(ctx, keyID)
+	return c.fetch(ctx, keyID, orDuration(c.TTL, time.Hour))
 }
 
 // RefreshKey fetches keyID again, unless the cached key is younger than
@@ -109,7 +109,7 @@ func (c *CachingResolver) RefreshKey(ctx context.Context, keyID string) (*Verifi
 		}
 	}
 	c.mu.Unlock()
-	return c.fetch(ctx, keyID)
+	return c.fetch(ctx, keyID, orDuration(c.MinRefresh, time.Minute))
 }
 
 // Forget drops keyID from the cache, for instance when its actor is
@@ -128,7 +128,11 @@ func (c *CachingResolver) Forget(keyID string) {
 // context; the others stop waiting when their own context ends, and fetch
 // again themselves when the first caller's context ended before its fetch
 // did.
-func (c *CachingResolver) fetch(ctx context.Context, keyID string) (*VerificationKey, error) {
+//
+// A key cached less than fresh ago when the fetch would start is returned
+// instead: between a caller's look at the cache and its fetch, another
+// fetch of the same key may have finished.
+func (c *CachingResolver) fetch(ctx context.Context, keyID string, fresh time.Duration) (*VerificationKey, error) {
 	if c.Resolver == nil {
 		return nil, fmt.Errorf("%w: CachingResolver has no Resolver", ErrUnknownKey)
 	}
@@ -151,6 +155,13 @@ func (c *CachingResolver) fetch(ctx context.Context, keyID string) (*Verificatio
 			return nil, call.err
 		case <-ctx.Done():
 			return nil, ctx.Err()
+		}
+	}
+	if e, ok := c.entries[keyID]; ok {
+		if ce := e.Value.(*cacheEntry); ce.err == nil && c.now().Sub(ce.fetched) < fresh {
+			k := ce.key
+			c.mu.Unlock()
+			return &k, nil
 		}
 	}
 	if c.inflight == nil {

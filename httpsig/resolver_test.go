@@ -282,3 +282,24 @@ func TestCachingResolverRefreshFindsKeyGone(t *testing.T) {
 	_, err = c.ResolveKey(context.Background(), "a")
 	require.ErrorIs(t, err, ErrUnknownKey, "the deleted key is not served from the cache")
 }
+
+// A lookup that missed the cache just before another caller's fetch filled
+// it must not fetch again: fetch looks at the cache once more.
+func TestCachingResolverFetchRechecksCache(t *testing.T) {
+	k1, _ := genEd25519(t)
+	up := &countingResolver{keys: map[string]ed25519.PublicKey{"a": k1}}
+	c := &CachingResolver{Resolver: up}
+	_, err := c.ResolveKey(context.Background(), "a")
+	require.NoError(t, err)
+	require.EqualValues(t, 1, up.fetches.Load())
+	// What a caller that saw no entry does next:
+	got, err := c.fetch(context.Background(), "a", time.Hour)
+	require.NoError(t, err)
+	assert.Equal(t, "a", got.KeyID)
+	assert.EqualValues(t, 1, up.fetches.Load(), "the key fetched meanwhile is used")
+	// A refresh past MinRefresh still fetches.
+	got, err = c.fetch(context.Background(), "a", 0)
+	require.NoError(t, err)
+	assert.Equal(t, "a", got.KeyID)
+	assert.EqualValues(t, 2, up.fetches.Load())
+}
