@@ -2,7 +2,14 @@
 // fediverse over ActivityPub.
 //
 // The root package holds no code of its own; it exists so that the module has
-// a home for its documentation. Import the package that does the job at hand:
+// a home for its documentation. Most programs start with the federation
+// engine, which mounts on a net/http server and ties the others together:
+//
+//   - [github.com/starling-fed/starling/activitypub]: serve actors and
+//     objects, receive activities on inboxes and run their side effects,
+//     publish posts and deliver them, fetch remote documents safely.
+//
+// Beneath it, each concern is a package of its own:
 //
 //   - [github.com/starling-fed/starling/httpsig]: sign and verify HTTP
 //     requests with draft-cavage-12 and RFC 9421 signatures.
@@ -23,4 +30,8 @@
 //
 // Each package is usable on its own: a program that only verifies signatures
 // imports httpsig and nothing else of Starling.
+//
+// The examples directory holds runnable programs: a two-server demo
+// (go run ./examples/demo), a bot, a blog that federates its articles, and a
+// single-user microblog server.
 package starling
