@@ -40,6 +40,12 @@ var (
 	ErrIgnored = errors.New("activitypub: activity ignored")
 	// ErrNotRunning: the Federation was not started or was shut down.
 	ErrNotRunning = errors.New("activitypub: not running")
+	// ErrStarted: Start was called on a Federation already started.
+	ErrStarted = errors.New("activitypub: already started")
+	// ErrShutdown: Start was called after Shutdown. A Federation runs
+	// once; to run again, build a new one with [New] on the same store,
+	// which resumes everything the first left unfinished.
+	ErrShutdown = errors.New("activitypub: shut down")
 )
 
 // FetchError is a failed fetch of a remote document.

@@ -2,7 +2,6 @@ package activitypub
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -54,6 +53,7 @@ type Federation struct {
 	running  bool
 	stop     context.CancelFunc
 	wg       sync.WaitGroup
+	shut     bool // Shutdown stopped a run: the Federation cannot start again
 	inflight sync.WaitGroup
 	pending  map[string]bool // inbound record IRIs queued or being processed
 	handoff  sync.Map        // record IRI -> handoff, for this process's workers
@@ -218,7 +218,7 @@ func New(cfg Config) (*Federation, error) {
 	}
 	f.delivery, err = delivery.New(dc)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: Delivery: %w", ErrInvalidConfig, err)
 	}
 	f.pending = make(map[string]bool)
 	f.idle = sync.NewCond(&f.mu)
@@ -241,11 +241,17 @@ func parseOrigin(s string, allowHTTP bool) (*url.URL, error) {
 	case u.Host == "" || u.User != nil || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "":
 		return nil, fmt.Errorf("%w: Origin %q must be a scheme and host only, like https://social.example.com", ErrInvalidConfig, s)
 	}
-	host := strings.ToLower(u.Host)
+	host := strings.TrimSuffix(strings.ToLower(u.Host), ":") // an empty port is the default one
 	if p := u.Port(); (u.Scheme == "https" && p == "443") || (u.Scheme == "http" && p == "80") {
 		host = strings.ToLower(u.Hostname())
 	}
-	return &url.URL{Scheme: u.Scheme, Host: host}, nil
+	o := &url.URL{Scheme: u.Scheme, Host: host}
+	// Every IRI minted starts with the origin: the store must accept it
+	// (a port out of range, say, would fail every write later).
+	if err := store.ValidateIRI(o.String() + "/"); err != nil {
+		return nil, fmt.Errorf("%w: Origin %q: %v", ErrInvalidConfig, s, err)
+	}
+	return o, nil
 }
 
 // Origin returns the server's origin, as "https://host".
@@ -266,14 +272,30 @@ func (f *Federation) Delivery() *delivery.Delivery { return f.delivery }
 // processing activities that were recorded but not processed before a
 // restart. It returns once they run; they stop when ctx is done or at
 // Shutdown.
+//
+// Before Start the handlers already serve documents, WebFinger and
+// NodeInfo, and Publish queues deliveries, but the inboxes answer 503 so
+// that peers retry later. A second Start fails with ErrStarted. A
+// Federation runs once: Start after Shutdown fails with ErrShutdown, and a
+// host that stops and starts again builds a new Federation with [New] on
+// the same store, which picks up what the first left unfinished.
 func (f *Federation) Start(ctx context.Context) error {
 	f.mu.Lock()
-	if f.running {
+	switch {
+	case f.running:
 		f.mu.Unlock()
-		return errors.New("activitypub: already started")
+		return ErrStarted
+	case f.shut:
+		f.mu.Unlock()
+		return ErrShutdown
+	}
+	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	if err := f.delivery.Start(runCtx); err != nil {
+		f.mu.Unlock()
+		cancel()
+		return fmt.Errorf("activitypub: starting deliveries: %w", err)
 	}
 	f.running = true
-	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	f.stop = cancel
 	f.inq = make(chan string, 1024)
 	f.mu.Unlock()
@@ -284,10 +306,6 @@ func (f *Federation) Start(ctx context.Context) error {
 		case <-runCtx.Done():
 		}
 	}()
-	if err := f.delivery.Start(runCtx); err != nil {
-		cancel()
-		return err
-	}
 	for range f.cfg.InboxWorkers {
 		f.wg.Add(1)
 		go f.inboxWorker(runCtx)
@@ -303,7 +321,8 @@ func (f *Federation) Start(ctx context.Context) error {
 // Shutdown stops taking new inbound work, waits for the activities being
 // processed and the deliveries in flight (until ctx is done), and stops the
 // workers. Activities recorded but not processed stay in the store and are
-// processed at the next Start.
+// processed at the next Start of a Federation on the same store. Shutdown
+// of a Federation not running does nothing.
 func (f *Federation) Shutdown(ctx context.Context) error {
 	f.mu.Lock()
 	if !f.running {
@@ -311,6 +330,7 @@ func (f *Federation) Shutdown(ctx context.Context) error {
 		return nil
 	}
 	f.running = false
+	f.shut = true
 	stop := f.stop
 	f.idle.Broadcast()
 	f.mu.Unlock()
