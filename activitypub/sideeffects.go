@@ -65,7 +65,7 @@ func (f *Federation) DefaultSideEffect(ctx context.Context, in *Inbound) error {
 	case vocab.TypeDelete:
 		return f.onDelete(ctx, in)
 	case vocab.TypeLike:
-		return f.onReaction(ctx, in, likesIRI)
+		return f.onReaction(ctx, in, reactionLike)
 	case vocab.TypeAnnounce:
 		return f.onAnnounce(ctx, in)
 	case vocab.TypeBlock:
@@ -294,42 +294,60 @@ func (f *Federation) onUndo(ctx context.Context, in *Inbound) error {
 		return fmt.Errorf("%w: Undo by %s of a %s by %s", ErrForbidden, actor, undone.Type, by)
 	}
 	object := vocab.First(undone.Object).ID()
+	// Something kept here must change, else the Undo is ignored: the
+	// host's hook never saw what it undoes. A local actor's Undo made its
+	// change when it was published (Unfollow, Unlike, ...).
+	changed := stored || f.IsLocal(actor)
 	switch undone.Type {
 	case vocab.TypeFollow:
 		// A Follow whose id is not the one the relationship holds: the
 		// relationship is still the actor's own.
-		if _, err := f.st.DeleteFollow(ctx, actor, object); err != nil {
+		ok, err := f.st.DeleteFollow(ctx, actor, object)
+		if err != nil {
 			return err
 		}
+		changed = changed || ok
 	case vocab.TypeLike, vocab.TypeAnnounce:
 		if id == "" {
-			return nil
+			return fmt.Errorf("%w: Undo of a %s without id", ErrIgnored, undone.Type)
 		}
-		coll := likesIRI(object)
+		kind := reactionLike
 		if undone.Type == vocab.TypeAnnounce {
-			coll = sharesIRI(object)
+			kind = reactionAnnounce
 		}
 		if f.IsLocal(object) {
-			if _, err := f.st.RemoveFromCollection(ctx, coll, id); err != nil {
+			ok, err := f.st.RemoveFromCollection(ctx, reactionCollection(kind, object), id)
+			if err != nil {
 				return err
 			}
+			if _, err := f.st.RemoveFromCollection(ctx, undoIndexIRI(actor, kind, object), id); err != nil {
+				return err
+			}
+			changed = changed || ok
 		}
 		if undone.Type == vocab.TypeAnnounce {
-			if err := f.removeFromLocalInboxes(ctx, actor, id); err != nil {
+			ok, err := f.removeFromLocalInboxes(ctx, actor, id)
+			if err != nil {
 				return err
 			}
+			changed = changed || ok
 		}
 	case vocab.TypeBlock:
 		if _, ok := f.Username(object); ok {
-			if _, err := f.st.RemoveFromCollection(ctx, blockedByIRI(object), actor); err != nil {
+			ok, err := f.st.RemoveFromCollection(ctx, blockedByIRI(object), actor)
+			if err != nil {
 				return err
 			}
+			changed = changed || ok
 		}
 	default:
 		return nil
 	}
 	if stored {
 		f.forgetRemote(ctx, id)
+	}
+	if !changed {
+		return fmt.Errorf("%w: Undo of a %s not in effect", ErrIgnored, undone.Type)
 	}
 	return nil
 }
@@ -749,12 +767,15 @@ func (f *Federation) eachFollow(ctx context.Context, state store.FollowState, fo
 	}
 }
 
-// onReaction counts a Like of a local object in its likes collection and
-// keeps the Like (with a Misskey reaction's content) for its Undo. Likes
-// of other objects are ignored; likes from someone the object's author
-// blocks are refused with ErrBlocked.
-func (f *Federation) onReaction(ctx context.Context, in *Inbound, coll func(string) string) error {
-	act := in.Activity
+// onReaction counts a Like (or an Announce) of a local object in its likes
+// (or shares) collection and keeps the activity (with a Misskey reaction's
+// content) for its Undo. An actor counts once per object, as Mastodon,
+// GoToSocial and Misskey count it: a new Like by the same actor replaces
+// its previous one. Likes of other objects are ignored; likes from someone
+// the object's author blocks are refused with ErrBlocked, and shares of a
+// local object that is not public with ErrForbidden.
+func (f *Federation) onReaction(ctx context.Context, in *Inbound, kind string) error {
+	act, actor := in.Activity, in.Actor.ID
 	object := vocab.First(act.Object).ID()
 	if object == "" {
 		return fmt.Errorf("%w: %s without object", ErrInvalidActivity, act.Type)
@@ -766,18 +787,67 @@ func (f *Federation) onReaction(ctx context.Context, in *Inbound, coll func(stri
 	if err != nil {
 		return fmt.Errorf("%w: not an object of ours", ErrIgnored)
 	}
+	if kind == reactionAnnounce && !isPublic(o) && !slices.Contains(vocab.IDs(o.AttributedTo), actor) {
+		return fmt.Errorf("%w: Announce by %s of non-public %s", ErrForbidden, actor, object)
+	}
 	for _, author := range vocab.IDs(o.AttributedTo) {
-		if blocked, err := f.blockedBy(ctx, author, in.Actor.ID); err != nil {
+		if blocked, err := f.blockedBy(ctx, author, actor); err != nil {
 			return err
 		} else if blocked {
-			return fmt.Errorf("%w: %s blocks %s", ErrBlocked, author, in.Actor.ID)
+			return fmt.Errorf("%w: %s blocks %s", ErrBlocked, author, actor)
 		}
 	}
-	if err := f.putRemote(ctx, act, in.Raw); err != nil {
+	coll := reactionCollection(kind, object)
+	index := undoIndexIRI(actor, kind, object)
+	var replaced string
+	err = f.writeTx(ctx, func(ctx context.Context, st store.Store) error {
+		p, err := st.CollectionPage(ctx, index, "", store.MaxPageSize)
+		if err != nil {
+			return err
+		}
+		for _, prev := range p.Items {
+			if prev == act.ID {
+				continue
+			}
+			if _, err := st.RemoveFromCollection(ctx, coll, prev); err != nil {
+				return err
+			}
+			if _, err := st.RemoveFromCollection(ctx, index, prev); err != nil {
+				return err
+			}
+			replaced = prev
+		}
+		if err := f.putRemoteTo(ctx, st, act, in.Raw); err != nil {
+			return err
+		}
+		if _, err := st.AddToCollection(ctx, coll, act.ID); err != nil {
+			return err
+		}
+		_, err = st.AddToCollection(ctx, index, act.ID)
+		return err
+	})
+	if err != nil {
 		return err
 	}
-	_, err = f.st.AddToCollection(ctx, coll(object), act.ID)
-	return err
+	if replaced != "" {
+		f.forgetRemote(ctx, replaced)
+	}
+	return nil
+}
+
+// Kinds of reaction to a local object, as named in undo indexes.
+const (
+	reactionLike     = "like"
+	reactionAnnounce = "announce"
+)
+
+// reactionCollection returns the collection counting reactions of kind to
+// a local object.
+func reactionCollection(kind, object string) string {
+	if kind == reactionAnnounce {
+		return sharesIRI(object)
+	}
+	return likesIRI(object)
 }
 
 // onAnnounce counts a share of a local object, or files a post shared by
@@ -790,7 +860,7 @@ func (f *Federation) onAnnounce(ctx context.Context, in *Inbound) error {
 		return fmt.Errorf("%w: Announce without object", ErrInvalidActivity)
 	}
 	if f.IsLocal(object) {
-		return f.onReaction(ctx, in, sharesIRI)
+		return f.onReaction(ctx, in, reactionAnnounce)
 	}
 	aud := audience(act)
 	if !isPublic(act) && (in.Actor.Followers == "" || !slices.Contains(aud, in.Actor.Followers)) {
@@ -803,8 +873,11 @@ func (f *Federation) onAnnounce(ctx context.Context, in *Inbound) error {
 		}
 		return nil
 	})
-	if err != nil || len(followers) == 0 {
+	if err != nil {
 		return err
+	}
+	if len(followers) == 0 {
+		return fmt.Errorf("%w: shared by an actor nobody here follows", ErrIgnored)
 	}
 	obj := in.Object
 	if obj == nil || obj.ID != object {
@@ -815,7 +888,7 @@ func (f *Federation) onAnnounce(ctx context.Context, in *Inbound) error {
 	}
 	if err := f.putRemote(ctx, obj, nil); err != nil {
 		if errors.Is(err, store.ErrGone) {
-			return nil
+			return fmt.Errorf("%w: shared post deleted", ErrIgnored)
 		}
 		return err
 	}
@@ -831,15 +904,19 @@ func (f *Federation) onAnnounce(ctx context.Context, in *Inbound) error {
 }
 
 // removeFromLocalInboxes takes an activity of actor out of the inboxes of
-// the local actors following it (an undone Announce).
-func (f *Federation) removeFromLocalInboxes(ctx context.Context, actor, activityID string) error {
-	return f.eachFollow(ctx, store.FollowAccepted, true, actor, func(fl store.Follow) error {
+// the local actors following it (an undone Announce), and reports whether
+// any held it.
+func (f *Federation) removeFromLocalInboxes(ctx context.Context, actor, activityID string) (bool, error) {
+	removed := false
+	err := f.eachFollow(ctx, store.FollowAccepted, true, actor, func(fl store.Follow) error {
 		if _, ok := f.Username(fl.Follower); !ok {
 			return nil
 		}
-		_, err := f.st.RemoveFromCollection(ctx, f.inboxOf(fl.Follower), activityID)
+		ok, err := f.st.RemoveFromCollection(ctx, f.inboxOf(fl.Follower), activityID)
+		removed = removed || ok
 		return err
 	})
+	return removed, err
 }
 
 // onBlock ends the follows between a remote actor and the local actor it

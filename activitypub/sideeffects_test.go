@@ -634,7 +634,7 @@ func TestAnnounce(t *testing.T) {
 		post := e.note(e.dave, "boosted by a stranger")
 		a := announce(e.eve, post.ID)
 		before := e.snapshot(post.ID, a.ID)
-		require.NoError(t, e.run(e.eve, a, post))
+		require.ErrorIs(t, e.run(e.eve, a, post), ErrIgnored)
 		assert.Equal(t, before, e.snapshot(post.ID, a.ID))
 	})
 	t.Run("of a post that is not public", func(t *testing.T) {
