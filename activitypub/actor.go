@@ -130,9 +130,25 @@ const storedActorType = "StarlingActor"
 
 // LocalActor returns the profile of the local actor username, from
 // Config.Actors or from the Store. Unknown usernames fail with ErrNotFound,
-// deleted ones with ErrGone.
+// deleted ones with ErrGone. So do names spelled otherwise than the account
+// they find (a lookup that ignores case, say): an account is served under
+// one name only, the Username its Actor carries.
 func (f *Federation) LocalActor(ctx context.Context, username string) (*Actor, error) {
-	if username == "" || strings.ContainsAny(username, "/?#") {
+	a, err := f.lookupActor(ctx, username)
+	if err != nil {
+		return nil, err
+	}
+	if a.Username != username {
+		return nil, fmt.Errorf("%w: actor %q is spelled %q", ErrNotFound, username, a.Username)
+	}
+	return a, nil
+}
+
+// lookupActor returns the profile of the local actor username, with its
+// Username as the account spells it: the one Config.Actors gives, else
+// username itself.
+func (f *Federation) lookupActor(ctx context.Context, username string) (*Actor, error) {
+	if username == "" || strings.ContainsAny(username, "/?#") || !f.fitsIRIs(username) {
 		return nil, fmt.Errorf("%w: actor %q", ErrNotFound, username)
 	}
 	var a *Actor
@@ -147,23 +163,42 @@ func (f *Federation) LocalActor(ctx context.Context, username string) (*Actor, e
 		}
 		cp := *a
 		a = &cp
-	} else {
-		obj, err := f.st.GetObject(ctx, f.storedActorIRI(username))
-		switch {
-		case errors.Is(err, store.ErrGone):
-			return nil, fmt.Errorf("%w: actor %q", ErrGone, username)
-		case errors.Is(err, store.ErrNotFound):
-			return nil, fmt.Errorf("%w: actor %q", ErrNotFound, username)
-		case err != nil:
-			return nil, err
+		if a.Username == "" {
+			a.Username = username
 		}
-		a = new(Actor)
-		if err := json.Unmarshal(obj.Document, a); err != nil {
-			return nil, fmt.Errorf("activitypub: stored actor %q: %w", username, err)
+		if !f.fitsIRIs(a.Username) || strings.ContainsAny(a.Username, "/?#") {
+			return nil, fmt.Errorf("%w: actor %q", ErrNotFound, a.Username)
 		}
+		return a, nil
+	}
+	obj, err := f.st.GetObject(ctx, f.storedActorIRI(username))
+	switch {
+	case errors.Is(err, store.ErrGone):
+		return nil, fmt.Errorf("%w: actor %q", ErrGone, username)
+	case errors.Is(err, store.ErrNotFound):
+		return nil, fmt.Errorf("%w: actor %q", ErrNotFound, username)
+	case err != nil:
+		return nil, err
+	}
+	a = new(Actor)
+	if err := json.Unmarshal(obj.Document, a); err != nil {
+		return nil, fmt.Errorf("activitypub: stored actor %q: %w", username, err)
 	}
 	a.Username = username
 	return a, nil
+}
+
+// fitsIRIs reports whether every IRI of the actor username (its document,
+// inbox, collections, keys and Store-held profile) is short enough for the
+// store to keep: a longer name can be no actor.
+func (f *Federation) fitsIRIs(username string) bool {
+	longest := len("/.starling/actors/")
+	for _, p := range []string{f.paths.Actor, f.paths.Inbox, f.paths.Outbox, f.paths.Followers,
+		f.paths.Following, f.paths.Liked, f.paths.Featured} {
+		longest = max(longest, len(p)-len("{name}"))
+	}
+	longest += len("#ed25519-key")
+	return len(f.cfg.Origin)+longest+len(url.PathEscape(username)) <= store.MaxIRILength
 }
 
 // CreateActor stores a local actor profile, replacing any earlier one of

@@ -379,15 +379,18 @@ func (s *server) serveObject(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
+	iri := f.cfg.Origin + r.URL.EscapedPath()
+	o, err := f.localObject(ctx, iri)
 	var viewer string
-	if f.cfg.AuthorizedFetch {
+	if f.cfg.AuthorizedFetch && (err == nil || errors.Is(err, ErrGone) && o != nil) {
+		// Only our own objects ask for a signature: any other path is
+		// the host's, and its fallback answers as without authorized
+		// fetch.
 		var ok bool
 		if viewer, ok = s.authorize(w, r); !ok {
 			return
 		}
 	}
-	iri := f.cfg.Origin + r.URL.EscapedPath()
-	o, err := f.localObject(ctx, iri)
 	switch {
 	case errors.Is(err, ErrGone) && o != nil:
 		f.writeAP(w, http.StatusGone, o, "")

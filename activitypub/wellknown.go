@@ -45,7 +45,9 @@ func (f *Federation) webFingerLookup(ctx context.Context, res webfinger.Resource
 	default:
 		return nil, webfinger.ErrNotFound
 	}
-	a, err := f.LocalActor(ctx, name)
+	// WebFinger finds the account as the host's lookup does (ignoring
+	// case, say) and answers with its own spelling, the one actor served.
+	a, err := f.lookupActor(ctx, name)
 	switch {
 	case errors.Is(err, ErrGone):
 		return nil, webfinger.ErrGone
