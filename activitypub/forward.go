@@ -9,6 +9,7 @@ import (
 
 	"github.com/starling-fed/starling/activitypub/delivery"
 	"github.com/starling-fed/starling/activitypub/vocab"
+	"github.com/starling-fed/starling/store"
 )
 
 // maxForwardDepth bounds how far forward follows inReplyTo, object, target
@@ -159,9 +160,10 @@ func refsOf(o *vocab.Object) []string {
 //     actor's host, and the fetched copy (same id, type and actor) is
 //     returned, raw and decoded;
 //   - a Delete that its origin no longer serves is accepted when the object
-//     it deletes is gone from its origin too (404 or 410): it is returned
-//     with its object reduced to the object's id, so nothing embedded in
-//     it is taken on trust.
+//     it deletes is gone from its origin too (410, or 404 for an object
+//     that a 404 proves gone: see notFoundMeansGone): it is returned with
+//     its object reduced to the object's id, so nothing embedded in it is
+//     taken on trust.
 //
 // Anything else fails: an error wrapping ErrForbidden or ErrOriginMismatch,
 // or the fetch's error. The inbox calls it when the key that signed a
@@ -199,6 +201,11 @@ func (f *Federation) forwardedActivity(ctx context.Context, act *vocab.Object) (
 		}
 		return nil, nil, fmt.Errorf("%w: forwarded Delete %s of %s: %w", ErrForbidden, act.ID, object, oerr)
 	}
+	if !errors.Is(oerr, ErrGone) {
+		if err := f.notFoundMeansGone(ctx, object, actor); err != nil {
+			return nil, nil, fmt.Errorf("%w: forwarded Delete %s of %s: %w", ErrForbidden, act.ID, object, err)
+		}
+	}
 	del := *act
 	del.Object = []vocab.Ref{vocab.IRIRef(object)}
 	raw, err = vocab.Marshal(&del)
@@ -206,4 +213,37 @@ func (f *Federation) forwardedActivity(ctx context.Context, act *vocab.Object) (
 		return nil, nil, err
 	}
 	return raw, &del, nil
+}
+
+// notFoundMeansGone reports (nil) whether a 404 from the origin of object,
+// deleted by actor, proves it gone. Servers answer 404 to a fetcher that
+// may not see a post (followers-only or direct), and our instance actor is
+// no follower: such a post we hold, an object we hold that cannot be read,
+// and an actor (a deleted actor answers 410) are not proved gone by a 404,
+// and a forwarded Delete of them is refused. A public post, or one we do
+// not hold (its Delete changes nothing here), is.
+func (f *Federation) notFoundMeansGone(ctx context.Context, object, actor string) error {
+	if object == actor {
+		return errors.New("an actor answers 404, not 410")
+	}
+	if _, err := f.st.GetRemoteActor(ctx, object); err == nil {
+		return errors.New("an actor we hold answers 404, not 410")
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	so, err := f.st.GetObject(ctx, object)
+	switch {
+	case errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrGone):
+		return nil
+	case err != nil:
+		return err
+	}
+	held, err := f.decoder.Decode(ctx, so.Document)
+	if err != nil {
+		return fmt.Errorf("the copy we hold: %w", err)
+	}
+	if !isPublic(held) {
+		return errors.New("a 404 does not prove a non-public object gone")
+	}
+	return nil
 }
