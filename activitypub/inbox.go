@@ -445,7 +445,7 @@ func (f *Federation) unknownActorDelete(ctx context.Context, act *vocab.Object) 
 }
 
 // blockedBy reports whether the local actor recipient blocks actor or its
-// domain.
+// domain ("https://host", or "https://host:port" for a non-default port).
 func (f *Federation) blockedBy(ctx context.Context, recipient, actor string) (bool, error) {
 	coll := blockedIRI(recipient)
 	if n, err := f.st.CountCollection(ctx, coll); err != nil || n == 0 {
@@ -453,10 +453,25 @@ func (f *Federation) blockedBy(ctx context.Context, recipient, actor string) (bo
 	}
 	candidates := []string{actor}
 	if u, err := url.Parse(actor); err == nil && u.Host != "" {
-		host := strings.ToLower(u.Host)
-		candidates = append(candidates, "https://"+host)
-		if u.Scheme != "https" {
-			candidates = append(candidates, u.Scheme+"://"+host)
+		// The blocked server picks its actors' ids: a domain block holds
+		// however they spell the host (case, default port, trailing dot),
+		// and a block of the bare domain holds on every port.
+		hosts := []string{strings.ToLower(u.Host)}
+		if h, err := store.HostOf(actor); err == nil {
+			hosts = append(hosts, h)
+		}
+		if name := normalizeDomain(u.Host); name != "" {
+			if p := u.Port(); p != "" && !(u.Scheme == "https" && p == "443") && !(u.Scheme == "http" && p == "80") {
+				hosts = append(hosts, name+":"+p)
+			}
+			hosts = append(hosts, name)
+		}
+		for _, host := range hosts {
+			for _, c := range []string{"https://" + host, u.Scheme + "://" + host} {
+				if !slices.Contains(candidates, c) {
+					candidates = append(candidates, c)
+				}
+			}
 		}
 	}
 	for _, c := range candidates {
