@@ -227,6 +227,12 @@ func (f *Federation) loadActor(ctx context.Context, iri string, refresh, followI
 	if f.IsLocal(iri) {
 		return f.localActorDocument(ctx, iri)
 	}
+	if u, err := fetchURL(iri); err == nil && f.IsLocal(u.String()) {
+		// Our own origin spelled otherwise (a capitalised scheme): the
+		// fetch would answer the local document, which must not be
+		// cached as a remote actor.
+		return f.localActorDocument(ctx, u.String())
+	}
 	if err := f.blocked(ctx, iri); err != nil {
 		return nil, err
 	}
