@@ -78,17 +78,24 @@ type Config struct {
 	// Hooks still run after an override that returns nil.
 	Override map[string]InboxFunc
 
-	// AuthorizedFetch requires a valid signature on every GET of an object
-	// or collection, as Mastodon's secure mode does. Actors' keys and a bare
-	// actor document (id, type, preferredUsername, inbox, publicKey) stay
-	// readable unsigned, so peers can verify our signatures. Off by
+	// AuthorizedFetch requires a valid signature on every GET of one of
+	// our objects or collections, as Mastodon's secure mode does (401
+	// unsigned, 403 for a blocked signer). Actors' keys and a bare actor
+	// document (id, type, preferredUsername, inbox, outbox, endpoints,
+	// publicKey, assertionMethod) stay readable unsigned, so peers can
+	// verify our signatures, and so does the instance actor. Paths that
+	// name none of our objects still reach the host's fallback. Off by
 	// default.
 	AuthorizedFetch bool
 
-	// CavageOnly signs every request with draft-cavage only and refuses
-	// RFC 9421 signatures on the inbox with 401, as most of today's
-	// fediverse does. Off by default: RFC 9421 is tried first and
-	// draft-cavage on refusal, and both are accepted.
+	// CavageOnly refuses RFC 9421 signatures on the inboxes with 401, and
+	// makes draft-cavage the first signature tried with every host (as
+	// PreferCavage does), as most of today's fediverse expects. A peer that
+	// refuses a draft-cavage signature (400 or 401, or 404 from a host not
+	// yet known) is still asked again with RFC 9421: the setting changes
+	// what is sent first and what is accepted, not what a peer may ask for.
+	// Off by default: RFC 9421 is tried first and draft-cavage on refusal,
+	// and both are accepted.
 	CavageOnly bool
 
 	// PreferCavage tries draft-cavage first with hosts not yet known,
@@ -116,32 +123,33 @@ type Config struct {
 	// Federation drops followers whose inbox is gone before calling it.
 	Delivery delivery.Config
 
-	// InboxWorkers is how many received activities are processed at once.
-	// If zero, DefaultInboxWorkers.
+	// InboxWorkers is how many received activities are processed at once
+	// in this process. If zero or negative, DefaultInboxWorkers.
 	InboxWorkers int
 
-	// MaxInboxBytes caps an inbox POST body (413 beyond). If zero,
-	// DefaultMaxInboxBytes.
+	// MaxInboxBytes caps an inbox POST body (413 beyond). If zero or
+	// negative, DefaultMaxInboxBytes.
 	MaxInboxBytes int64
 
-	// MaxFetchBytes caps a fetched document. If zero, DefaultMaxFetchBytes.
+	// MaxFetchBytes caps a fetched document. If zero or negative,
+	// DefaultMaxFetchBytes.
 	MaxFetchBytes int64
 
 	// ActorTTL is how long a cached remote actor and its keys are used
 	// before they are fetched again (a failed signature refetches at once).
-	// If zero, DefaultActorTTL.
+	// If zero or negative, DefaultActorTTL.
 	ActorTTL time.Duration
 
 	// SeenTTL is how long activity ids are remembered to drop duplicates.
-	// If zero, DefaultSeenTTL.
+	// If zero or negative, DefaultSeenTTL.
 	SeenTTL time.Duration
 
 	// MaxFetchDepth bounds how many ancestors of a reply are fetched. If
 	// zero, DefaultMaxFetchDepth; if negative, none.
 	MaxFetchDepth int
 
-	// PageSize is the number of items per collection page. If zero,
-	// DefaultPageSize.
+	// PageSize is the number of items per collection page, at most
+	// store.MaxPageSize. If zero or negative, DefaultPageSize.
 	PageSize int
 
 	// InstanceUsername is the preferredUsername of the instance actor, the
@@ -203,8 +211,12 @@ type Moderation struct {
 // accounts. The Federation turns it into the actor document, adding ids,
 // collections, endpoints and keys.
 type Actor struct {
-	// Username is the preferredUsername: the "alice" of @alice@host. It
-	// must be non-empty and usable in a URL path segment.
+	// Username is the preferredUsername: the "alice" of @alice@host, and
+	// the {name} of the actor's URLs. An ActorFunc that finds an account
+	// under another spelling (its lookup ignores case, say) returns the
+	// account's own: the actor is served under that name only, and other
+	// spellings are not found. If an ActorFunc leaves it empty, the name
+	// asked for. It may not contain "/", "?" or "#".
 	Username string
 	// Type is the actor type; if empty, "Person". "Service" and
 	// "Application" mark a bot.
@@ -241,8 +253,9 @@ type Field struct {
 }
 
 // ActorFunc looks up a local actor by username. It returns an error wrapping
-// ErrNotFound for an unknown username and ErrGone for a deleted account. It
-// must be safe for concurrent use.
+// ErrNotFound for an unknown username and ErrGone for a deleted account;
+// any other error is answered 500. It is called with any name a request
+// carries, and must be safe for concurrent use.
 type ActorFunc func(ctx context.Context, username string) (*Actor, error)
 
 // ObjectFunc looks up an object the host keeps by its IRI. It returns an

@@ -19,8 +19,11 @@
 //		Store:  st, // store/sqlite, store/postgres or store/memory
 //		Actors: func(ctx context.Context, username string) (*activitypub.Actor, error) {
 //			u, err := users.Find(ctx, username) // the host's own table
-//			if err != nil {
+//			if errors.Is(err, sql.ErrNoRows) {
 //				return nil, activitypub.ErrNotFound
+//			}
+//			if err != nil {
+//				return nil, err // answered 500
 //			}
 //			return &activitypub.Actor{Username: u.Name, Name: u.DisplayName}, nil
 //		},
@@ -36,6 +39,11 @@
 // An app with no user table of its own leaves Actors nil and creates actors
 // in the store with Federation.CreateActor.
 //
+// A Federation runs once: Start it after mounting its handler (until then
+// the inboxes answer 503), and Shutdown when the server stops. To run
+// again, build a new one on the same store; it resumes what the first left
+// unfinished, received activities and queued deliveries alike.
+//
 // # What is served
 //
 // Federation.Handler serves, under the layout in Config.Paths (by default
@@ -49,16 +57,19 @@
 // handler, so one URL serves both browsers and servers. Posts that are not
 // public are shown only to signed requests from their audience.
 //
-// With Config.AuthorizedFetch every GET of an object or collection must be
-// signed, as Mastodon's secure mode requires; actor documents stay readable,
-// stripped to what a peer needs to verify our signatures.
+// With Config.AuthorizedFetch every GET of one of our objects or
+// collections must be signed, as Mastodon's secure mode requires; actor
+// documents stay readable, stripped to what a peer needs to verify our
+// signatures, and the instance actor stays whole.
 //
 // # Receiving
 //
 // An inbox POST is answered only after every check has passed: the body is
 // capped (413), its content type must be ActivityStreams (415), its signature
 // (draft-cavage or RFC 9421) must verify under Mastodon's rules (401), the
-// signing key must belong to the activity's actor (401), the activity's id
+// signing key must belong to the activity's actor (401; an activity
+// forwarded by another server is instead taken as its origin serves it),
+// the activity's id
 // must be on its actor's host (400), and neither the actor nor its domain may
 // be blocked (403). A duplicate is acknowledged and dropped. The activity is
 // then recorded in the store and answered 202; its side effects run after,
@@ -94,8 +105,9 @@
 // expands the audience (followers from the store, mentions and direct
 // recipients fetched, shared inboxes preferred) and hands it to the delivery
 // queue, which signs, retries and survives restarts. Follow, Unfollow, Like,
-// Announce, Reply, UpdatePost, DeletePost, Block, Move and UpdateProfile do
-// the common cases in one call; remote accounts may be named "@user@host".
+// Unlike, Announce, Unannounce, Reply, UpdatePost, DeletePost, Pin, Unpin,
+// Block, Unblock, Move, UpdateProfile and DeleteActor do the common cases in
+// one call; remote accounts may be named "@user@host".
 //
 // # Fetching
 //
@@ -111,7 +123,9 @@
 //
 // Processes that share one store (PostgreSQL) share followers, keys, caches,
 // received activities and the delivery queue; any of them can answer any
-// request and make any delivery.
+// request and make any delivery. Each keeps recent reads of remote actors
+// and of Store-held profiles in memory for up to 30 seconds, so a profile
+// changed through one process is served by the others within that time.
 //
 // # Tests and demos
 //

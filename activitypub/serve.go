@@ -144,12 +144,15 @@ func (f *Federation) newServer(fallback http.Handler, objects bool, kinds ...rou
 //
 // To mount each piece alone on a stdlib ServeMux instead, see
 // [Federation.ActorHandler], [Federation.ObjectHandler],
-// [Federation.CollectionsHandler], [Federation.WebFingerHandler],
-// [Federation.HostMetaHandler] and [Federation.NodeInfoHandler]. The routes
-// of the handlers below are matched on the request path itself, so they do
-// not depend on the pattern they are mounted under.
+// [Federation.CollectionsHandler], [Federation.InboxHandler],
+// [Federation.WebFingerHandler], [Federation.HostMetaHandler] and
+// [Federation.NodeInfoHandler]. Their routes are matched on the request
+// path itself, so they do not depend on the pattern they are mounted under.
 //
-// Every ActivityPub answer is application/activity+json with Vary: Accept.
+// Every ActivityPub document is answered as application/activity+json with
+// Vary: Accept, on GET and HEAD. The handler may be mounted before
+// [Federation.Start]: documents are served at once, and the inboxes answer
+// 503 until the Federation runs.
 func (f *Federation) Handler(fallback http.Handler) http.Handler {
 	return f.newServer(fallback, true,
 		routeActor, routeInbox, routeOutbox, routeFollowers, routeFollowing, routeLiked, routeFeatured,
