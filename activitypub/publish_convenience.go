@@ -307,10 +307,11 @@ func (f *Federation) retract(ctx context.Context, username, activityID string) {
 
 // Reply publishes a Note by username in reply to inReplyTo, with content
 // htmlContent, mentioning and addressed to the parent's author. Its
-// visibility follows the parent's: a reply to a public or unlisted post is
-// public (cc username's followers), to a followers-only post goes to
-// username's followers, to a direct message only to the author. Returns the
-// Create.
+// visibility follows the parent's, as Mastodon composes replies: a reply to
+// a public post is public (cc username's followers), to an unlisted post
+// unlisted (to username's followers, cc the public), to a followers-only
+// post goes to username's followers, to a direct message only to the
+// author. Returns the Create.
 func (f *Federation) Reply(ctx context.Context, username, inReplyTo, htmlContent string) (*vocab.Object, error) {
 	me, err := f.localActorIRI(ctx, username)
 	if err != nil {
@@ -329,11 +330,7 @@ func (f *Federation) Reply(ctx context.Context, username, inReplyTo, htmlContent
 	}
 	note.Context = slices.Clone(parent.Context)
 	note.Conversation = parent.Conversation
-	vis := parent.Visibility("")
-	if vis == vocab.VisibilityUnlisted {
-		vis = vocab.VisibilityPublic
-	}
-	note.Address(vis, f.FollowersIRI(username), note.Mentioned()...)
+	note.Address(parent.Visibility(""), f.FollowersIRI(username), note.Mentioned()...)
 	return f.Publish(ctx, username, note)
 }
 

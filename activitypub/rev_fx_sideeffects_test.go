@@ -104,3 +104,49 @@ func TestRevFxLikeCountedOncePerActor(t *testing.T) {
 	require.NoError(t, e.run(e.bob, again, nil))
 	assert.ElementsMatch(t, []string{again.ID, eve.ID}, e.members(likesIRI(note.ID)))
 }
+
+// A reply to a local post that the post's author may not see (a direct
+// message between two others, say) is not the author's to know of: it is
+// neither filed among the post's replies nor handed to the host, which
+// could show it under the post.
+func TestRevFxPrivateReplyNotFiledUnderLocalPost(t *testing.T) {
+	e := newEffects(t)
+	aliceNote := e.localNote(e.alice)
+	n := e.note(e.bob, "between eve and me")
+	n.InReplyTo = []vocab.Ref{vocab.IRIRef(aliceNote.ID)}
+	n.To, n.Cc = []vocab.Ref{vocab.IRIRef(e.eve.ID)}, nil
+	c := e.activity(e.bob, vocab.TypeCreate, vocab.ObjectRef(n))
+	c.To = n.To
+	before := e.snapshot(aliceNote.ID, n.ID, c.ID)
+	require.ErrorIs(t, e.run(e.bob, c, n), ErrIgnored)
+	assert.Equal(t, before, e.snapshot(aliceNote.ID, n.ID, c.ID))
+
+	t.Run("one addressed to the author is filed", func(t *testing.T) {
+		n := e.note(e.bob, "to alice")
+		n.InReplyTo = []vocab.Ref{vocab.IRIRef(aliceNote.ID)}
+		n.To, n.Cc = []vocab.Ref{vocab.IRIRef(e.alice)}, nil
+		c := e.activity(e.bob, vocab.TypeCreate, vocab.ObjectRef(n))
+		c.To = n.To
+		require.NoError(t, e.run(e.bob, c, n))
+		assert.Equal(t, []string{n.ID}, e.members(repliesIRI(aliceNote.ID)))
+	})
+}
+
+// Add and Remove of anything but the actor's own featured collection keep
+// nothing, so they do not reach the host's Add hook ("an object was
+// pinned").
+func TestRevFxFeaturedElsewhereIgnored(t *testing.T) {
+	e := newEffects(t)
+	pinned := e.note(e.bob, "pinned")
+	for _, target := range []string{e.bob.ID + "/collections/x", e.eve.Featured, e.f.FeaturedIRI("alice")} {
+		for _, typ := range []string{vocab.TypeAdd, vocab.TypeRemove} {
+			t.Run(typ+" "+target, func(t *testing.T) {
+				a := e.activity(e.bob, typ, vocab.IRIRef(pinned.ID))
+				a.Target = []vocab.Ref{vocab.IRIRef(target)}
+				before := e.snapshot(target, pinned.ID)
+				require.ErrorIs(t, e.run(e.bob, a, pinned), ErrIgnored)
+				assert.Equal(t, before, e.snapshot(target, pinned.ID))
+			})
+		}
+	}
+}

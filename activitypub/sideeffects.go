@@ -401,14 +401,15 @@ func (f *Federation) onCreate(ctx context.Context, in *Inbound) error {
 		if err != nil {
 			continue
 		}
-		// A reply from someone the post's author blocks is not filed
-		// under the post.
+		// A reply from someone the post's author blocks, or one the
+		// author may not see (a direct message between others), is not
+		// filed under the post.
 		blocked := false
 		for _, author := range vocab.IDs(po.AttributedTo) {
-			if _, ok := f.Username(author); ok {
+			if name, ok := f.Username(author); ok {
 				if b, err := f.blockedBy(ctx, author, actor); err != nil {
 					return err
-				} else if b {
+				} else if b || !f.replyVisibleTo(ctx, in, author, name) {
 					blocked = true
 				}
 			}
@@ -455,6 +456,20 @@ func (f *Federation) onCreate(ctx context.Context, in *Inbound) error {
 		}
 	}
 	return f.forwardTo(ctx, in, owners)
+}
+
+// replyVisibleTo reports whether the local actor author (username name)
+// may see the post of in, as addressed by the post or, when the post names
+// no one, by its Create: it is public, addressed to the author or to the
+// author's followers, or otherwise visible to the author.
+func (f *Federation) replyVisibleTo(ctx context.Context, in *Inbound, author, name string) bool {
+	post := in.Object
+	if !addressed(post) {
+		cp := *post
+		copyAudience(&cp, in.Activity)
+		post = &cp
+	}
+	return slices.Contains(audience(post), f.FollowersIRI(name)) || f.canSee(ctx, post, author)
 }
 
 // createRecipients returns the local actors a post is for: those it
@@ -942,13 +957,13 @@ func (f *Federation) onBlock(ctx context.Context, in *Inbound) error {
 
 // onFeatured keeps a remote actor's featured (pinned) collection: Add and
 // Remove whose target is the actor's own featured collection, of the
-// actor's own posts. Others are ignored.
+// actor's own posts. Others are ignored (ErrIgnored).
 func (f *Federation) onFeatured(ctx context.Context, in *Inbound) error {
 	act, actor := in.Activity, in.Actor.ID
 	target := vocab.First(act.Target).ID()
 	object := vocab.First(act.Object).ID()
 	if target == "" || target != in.Actor.Featured || f.IsLocal(target) {
-		return nil
+		return fmt.Errorf("%w: %s of a collection other than the actor's featured", ErrIgnored, act.Type)
 	}
 	if object == "" {
 		return fmt.Errorf("%w: %s without object", ErrInvalidActivity, act.Type)

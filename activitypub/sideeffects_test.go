@@ -696,9 +696,9 @@ func TestFeatured(t *testing.T) {
 			object *vocab.Object
 			want   error
 		}{
-			{"another collection", e.bob.ID + "/collections/x", pinned, nil},
-			{"someone else's featured", e.eve.Featured, pinned, nil},
-			{"a local collection", e.f.FeaturedIRI("alice"), pinned, nil},
+			{"another collection", e.bob.ID + "/collections/x", pinned, ErrIgnored},
+			{"someone else's featured", e.eve.Featured, pinned, ErrIgnored},
+			{"a local collection", e.f.FeaturedIRI("alice"), pinned, ErrIgnored},
 			{"a post on another host", e.bob.Featured, other, ErrOriginMismatch},
 		} {
 			t.Run(tc.name, func(t *testing.T) {

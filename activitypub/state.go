@@ -23,7 +23,9 @@ import (
 //	create     objectIRI + "#create"      the Create that published a local object (Publish)
 //	undo       actorIRI + "#like-" + h    the actor's latest Like, Announce ("#announce-") or Block
 //	                                      ("#block-") of the object or actor whose IRI's SHA-256 starts with h
-//	                                      (32 hex digits), embedded by its Undo
+//	                                      (32 hex digits), embedded by its Undo; for a remote
+//	                                      actor, its Like or Announce of a local object, so
+//	                                      that each actor counts once per object
 //	blocked-by actorIRI + "#blocked-by"   remote actors that blocked the local actor
 //	featured   remote actor's featured    object IRIs a remote actor pinned (Add, Remove)
 //	inbound    Origin + "/.starling/inbound"
