@@ -205,13 +205,15 @@ func (f *Federation) fitsIRIs(username string) bool {
 // the same username, for servers that keep no user table of their own
 // (Config.Actors nil). Its keys are created at once. With Config.Actors set
 // it fails with ErrInvalidConfig: the host's callback is the only source of
-// actors then. Call [Federation.UpdateProfile] afterwards to tell followers
+// actors then. A username that is empty, holds "/", "?", "#", "@" or white
+// space, or makes IRIs longer than the store keeps fails before anything
+// is stored. Call [Federation.UpdateProfile] afterwards to tell followers
 // of a change.
 func (f *Federation) CreateActor(ctx context.Context, a Actor) error {
 	if f.cfg.Actors != nil {
 		return fmt.Errorf("%w: CreateActor with Config.Actors set", ErrInvalidConfig)
 	}
-	if a.Username == "" || strings.ContainsAny(a.Username, "/?#@ \t\r\n") {
+	if a.Username == "" || strings.ContainsAny(a.Username, "/?#@ \t\r\n") || !f.fitsIRIs(a.Username) {
 		return fmt.Errorf("activitypub: invalid username %q", a.Username)
 	}
 	if a.Published.IsZero() {

@@ -271,7 +271,9 @@ func (f *Federation) Delivery() *delivery.Delivery { return f.delivery }
 // Start starts the delivery workers and the inbound processors, and resumes
 // processing activities that were recorded but not processed before a
 // restart. It returns once they run; they stop when ctx is done or at
-// Shutdown.
+// Shutdown. Call Shutdown even after ctx is done: until then the inboxes go
+// on recording what they receive, for the next Federation on the store to
+// process.
 //
 // Before Start the handlers already serve documents, WebFinger and
 // NodeInfo, and Publish queues deliveries, but the inboxes answer 503 so

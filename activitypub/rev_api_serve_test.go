@@ -123,3 +123,23 @@ func TestRevAPIOddUsernames(t *testing.T) {
 		assert.Contains(t, []int{http.StatusBadRequest, http.StatusNotFound}, resp.StatusCode, "refused, not failed")
 	})
 }
+
+// TestRevAPICreateActorRefusesOddNames: CreateActor refuses the names that
+// could never be served, before storing anything.
+func TestRevAPICreateActorRefusesOddNames(t *testing.T) {
+	n := newNode(t, nodeOptions{})
+	ctx := context.Background()
+	for _, name := range []string{"", "a/b", "a?b", "a#b", "a@b", "a b", strings.Repeat("a", store.MaxIRILength)} {
+		t.Run(name[:min(len(name), 8)], func(t *testing.T) {
+			err := n.F.CreateActor(ctx, Actor{Username: name})
+			require.Error(t, err)
+			assert.True(t, strings.HasPrefix(err.Error(), "activitypub: invalid username"), "%v", err)
+			_, err = n.Store.GetObject(ctx, n.F.storedActorIRI(name))
+			assert.Error(t, err, "nothing stored")
+		})
+	}
+	require.NoError(t, n.F.CreateActor(ctx, Actor{Username: "Zoë"}))
+	a := get(t, n.F.ActorIRI("Zoë"), apAccept, noKey)
+	require.Equal(t, http.StatusOK, a.Status)
+	assert.Equal(t, "Zoë", a.JSON(t)["preferredUsername"])
+}
