@@ -533,9 +533,7 @@ func (f *Federation) record(ctx context.Context, raw []byte, act *vocab.Object, 
 		case err != nil:
 			return fmt.Errorf("activitypub: recording %s: %w", activityID, err)
 		}
-		rec.Activity = raw
-		f.handoff.Store(iri, handoff{rec: rec, act: act})
-		f.enqueue(iri)
+		f.queue(iri, rec, raw, act)
 		return nil
 	}
 	if err := f.st.PutObject(ctx, store.Object{IRI: iri, Type: inboundType, Document: doc, Updated: now}); err != nil {
@@ -556,10 +554,27 @@ func (f *Federation) record(ctx context.Context, raw []byte, act *vocab.Object, 
 		f.forget(context.WithoutCancel(ctx), iri)
 		return errDuplicate
 	}
-	rec.Activity = raw
-	f.handoff.Store(iri, handoff{rec: rec, act: act})
-	f.enqueue(iri)
+	f.queue(iri, rec, raw, act)
 	return nil
+}
+
+// maxHandoffBytes bounds the activities whose content is handed to the
+// worker in memory; larger ones are read back from the store.
+const maxHandoffBytes = 64 << 10
+
+// queue queues a new record, handing its content to the worker in memory
+// while it waits in the queue. A record left waiting outside the queue (a
+// full queue, a stopped Federation) is read back from the store when its
+// turn comes: memory must not grow with a backlog that a hostile sender
+// can build by making its activities slow to process.
+func (f *Federation) queue(iri string, rec inboundRecord, raw []byte, act *vocab.Object) {
+	if len(raw) <= maxHandoffBytes {
+		rec.Activity = raw
+		f.handoff.Store(iri, handoff{rec: rec, act: act})
+	}
+	if !f.enqueue(iri) {
+		f.handoff.Delete(iri)
+	}
 }
 
 // handoff is a record's content as recorded, kept in memory for the worker
@@ -596,23 +611,25 @@ func (f *Federation) forget(ctx context.Context, iri string) {
 	}
 }
 
-// enqueue hands a record to the workers. When the queue is full (or the
-// Federation is stopped) the record waits in f.pending, marked unqueued,
-// for resumeInbound to queue it.
-func (f *Federation) enqueue(iri string) {
+// enqueue hands a record to the workers and reports whether it is queued.
+// When the queue is full (or the Federation is stopped) the record waits
+// in f.pending, marked unqueued, for resumeInbound to queue it.
+func (f *Federation) enqueue(iri string) bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.pending[iri] {
-		return
+		return true
 	}
 	f.pending[iri] = false
 	if !f.running || f.inq == nil {
-		return
+		return false
 	}
 	select {
 	case f.inq <- iri:
 		f.pending[iri] = true
+		return true
 	default:
+		return false
 	}
 }
 
