@@ -29,8 +29,17 @@ type cachedStore struct {
 	store.Store
 	now        func() time.Time
 	profileIRI string // prefix of Store-held actor profiles
+	// forgetKey, if set, drops a key id from the verifier's in-memory
+	// key cache; writes of a remote actor call it for the keys the
+	// actor had, so a replaced key or a deleted actor's key stops
+	// verifying at once.
+	forgetKey func(keyID string)
 
-	mu       sync.Mutex
+	mu sync.Mutex
+	// gen counts the writes through the cache. A read caches what the
+	// store answered only if no write came between the read's start and
+	// its end: else the answer may be the state the write replaced.
+	gen      uint64
 	actors   map[string]cached[store.RemoteActor]
 	profiles map[string]cached[store.Object]
 	blocks   map[string]cached[int]  // block list IRI -> member count
@@ -64,10 +73,21 @@ func cacheGet[T any](c *cachedStore, m map[string]cached[T], key string) (T, boo
 	return e.v, true
 }
 
-// cachePut stores v in m, making room when m is full.
-func cachePut[T any](c *cachedStore, m map[string]cached[T], key string, v T) {
+// generation returns the count of writes so far, for cachePut.
+func (c *cachedStore) generation() uint64 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	return c.gen
+}
+
+// cachePut stores v, read from the store since generation gen, in m,
+// making room when m is full; it does nothing when a write came since.
+func cachePut[T any](c *cachedStore, m map[string]cached[T], key string, v T, gen uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen != gen {
+		return
+	}
 	if len(m) >= readCacheMax {
 		n := 0
 		for k := range m { // map order is random: drop an arbitrary eighth
@@ -82,6 +102,7 @@ func cachePut[T any](c *cachedStore, m map[string]cached[T], key string, v T) {
 
 func cacheDrop[T any](c *cachedStore, m map[string]cached[T], key string) {
 	c.mu.Lock()
+	c.gen++
 	delete(m, key)
 	c.mu.Unlock()
 }
@@ -90,26 +111,49 @@ func (c *cachedStore) GetRemoteActor(ctx context.Context, actorIRI string) (stor
 	if a, ok := cacheGet(c, c.actors, actorIRI); ok && ctx.Err() == nil {
 		return a, nil
 	}
+	gen := c.generation()
 	a, err := c.Store.GetRemoteActor(ctx, actorIRI)
 	if err == nil {
-		cachePut(c, c.actors, actorIRI, a)
+		cachePut(c, c.actors, actorIRI, a, gen)
 	}
 	return a, err
 }
 
 // Writes drop the cached copy before and after the write: a read racing
-// the write may have cached the old state in between.
+// the write may have cached the old state in between. Each drop also
+// counts as a write for generation, so a read that began before the write
+// and ends after it caches nothing.
 
 func (c *cachedStore) PutRemoteActor(ctx context.Context, a store.RemoteActor) error {
 	cacheDrop(c, c.actors, a.IRI)
 	defer cacheDrop(c, c.actors, a.IRI)
+	defer c.forgetKeysOf(ctx, a.IRI)()
 	return c.Store.PutRemoteActor(ctx, a)
 }
 
 func (c *cachedStore) DeleteRemoteActor(ctx context.Context, actorIRI string) error {
 	cacheDrop(c, c.actors, actorIRI)
 	defer cacheDrop(c, c.actors, actorIRI)
+	defer c.forgetKeysOf(ctx, actorIRI)()
 	return c.Store.DeleteRemoteActor(ctx, actorIRI)
+}
+
+// forgetKeysOf reads the keys actorIRI has in the store before a write of
+// it and returns what drops them from the verifier's key cache after the
+// write.
+func (c *cachedStore) forgetKeysOf(ctx context.Context, actorIRI string) func() {
+	if c.forgetKey == nil {
+		return func() {}
+	}
+	old, err := c.Store.GetRemoteActor(ctx, actorIRI)
+	if err != nil {
+		return func() {}
+	}
+	return func() {
+		for _, k := range old.Keys {
+			c.forgetKey(k.KeyID)
+		}
+	}
 }
 
 func (c *cachedStore) isProfile(iri string) bool { return strings.HasPrefix(iri, c.profileIRI) }
@@ -121,9 +165,10 @@ func (c *cachedStore) GetObject(ctx context.Context, iri string) (store.Object, 
 	if o, ok := cacheGet(c, c.profiles, iri); ok && ctx.Err() == nil {
 		return o, nil
 	}
+	gen := c.generation()
 	o, err := c.Store.GetObject(ctx, iri)
 	if err == nil {
-		cachePut(c, c.profiles, iri, o)
+		cachePut(c, c.profiles, iri, o, gen)
 	}
 	return o, err
 }
@@ -160,6 +205,7 @@ func isBlockList(iri string) bool { return strings.HasSuffix(iri, "#blocked") }
 func (c *cachedStore) forgetBlockList(iri string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.gen++
 	delete(c.blocks, iri)
 	prefix := iri + "\x00"
 	for k := range c.members {
@@ -176,9 +222,10 @@ func (c *cachedStore) CountCollection(ctx context.Context, iri string) (int, err
 	if n, ok := cacheGet(c, c.blocks, iri); ok && ctx.Err() == nil {
 		return n, nil
 	}
+	gen := c.generation()
 	n, err := c.Store.CountCollection(ctx, iri)
 	if err == nil {
-		cachePut(c, c.blocks, iri, n)
+		cachePut(c, c.blocks, iri, n, gen)
 	}
 	return n, err
 }
@@ -191,9 +238,10 @@ func (c *cachedStore) CollectionContains(ctx context.Context, iri, item string) 
 	if in, ok := cacheGet(c, c.members, key); ok && ctx.Err() == nil {
 		return in, nil
 	}
+	gen := c.generation()
 	in, err := c.Store.CollectionContains(ctx, iri, item)
 	if err == nil {
-		cachePut(c, c.members, key, in)
+		cachePut(c, c.members, key, in, gen)
 	}
 	return in, err
 }

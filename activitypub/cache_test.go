@@ -87,7 +87,7 @@ func TestCachedStore(t *testing.T) {
 		}
 		assert.Equal(t, before+2, inner.actorReads)
 		for i := range readCacheMax + 10 {
-			cachePut(c, c.actors, string(rune('a'+i%26))+time.Duration(i).String(), store.RemoteActor{})
+			cachePut(c, c.actors, string(rune('a'+i%26))+time.Duration(i).String(), store.RemoteActor{}, c.generation())
 		}
 		assert.LessOrEqual(t, len(c.actors), readCacheMax)
 	})

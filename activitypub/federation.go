@@ -175,6 +175,9 @@ func New(cfg Config) (*Federation, error) {
 		NegativeTTL: time.Minute,
 		Now:         f.now,
 	}
+	if cs, ok := f.st.(*cachedStore); ok {
+		cs.forgetKey = f.resolver.Forget // a replaced or deleted actor's keys stop verifying at once
+	}
 	f.verifier = &httpsig.Verifier{
 		Resolver:     keyResolver{f}, // f.resolver, refetching the actor when a signature fails
 		MaxBodyBytes: f.cfg.MaxInboxBytes,
