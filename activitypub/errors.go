@@ -55,6 +55,7 @@ type FetchError struct {
 	Err    error  // the reason
 }
 
+// Error says which URL failed, with its status when one was read.
 func (e *FetchError) Error() string {
 	if e.Status != 0 {
 		return fmt.Sprintf("activitypub: fetch %s: status %d: %v", e.URL, e.Status, e.Err)
@@ -62,4 +63,5 @@ func (e *FetchError) Error() string {
 	return fmt.Sprintf("activitypub: fetch %s: %v", e.URL, e.Err)
 }
 
+// Unwrap returns the reason, for errors.Is and errors.As.
 func (e *FetchError) Unwrap() error { return e.Err }

@@ -7,6 +7,7 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 
 	"github.com/starling-fed/starling/activitypub"
 	"github.com/starling-fed/starling/store/memory"
@@ -83,7 +84,14 @@ func ExampleFederation_ActorHandler() {
 	mux.Handle("GET /.well-known/host-meta", fed.HostMetaHandler())
 	mux.Handle("GET /.well-known/nodeinfo", fed.NodeInfoHandler())
 	mux.Handle("GET /nodeinfo/", fed.NodeInfoHandler())
+	mux.Handle("POST /users/{name}/inbox", fed.InboxHandler())
+	mux.Handle("POST /inbox", fed.InboxHandler())
+	mux.Handle("POST /actor/inbox", fed.InboxHandler())
 	handler = mux
+	if err := fed.Start(context.Background()); err != nil {
+		log.Fatal(err)
+	}
+	defer fed.Shutdown(context.Background())
 
 	for _, path := range []string{"/users/alice", "/users/alice/followers", "/users/bob", "/.well-known/nodeinfo"} {
 		resp, err := http.Get(srv.URL + path)
@@ -93,9 +101,17 @@ func ExampleFederation_ActorHandler() {
 		resp.Body.Close()
 		fmt.Println(path, resp.StatusCode)
 	}
+	// An unsigned POST reaches the inbox, which asks for a signature.
+	resp, err := http.Post(srv.URL+"/inbox", activitypub.ContentType, strings.NewReader(`{}`))
+	if err != nil {
+		log.Fatal(err)
+	}
+	resp.Body.Close()
+	fmt.Println("/inbox", resp.StatusCode)
 	// Output:
 	// /users/alice 200
 	// /users/alice/followers 200
 	// /users/bob 404
 	// /.well-known/nodeinfo 200
+	// /inbox 401
 }

@@ -162,9 +162,9 @@ func (f *Federation) Handler(fallback http.Handler) http.Handler {
 
 // ActorHandler serves the actor documents (Paths.Actor) and the instance
 // actor (Paths.InstanceActor) on GET and HEAD. An actor asked for as HTML
-// goes to fallback, as does any other request; with a nil fallback those
-// get 404 and actors are served whatever the Accept header. Mount it on the
-// actor paths:
+// goes to fallback, as does any other request; with a nil fallback other
+// paths get 404, other methods 405, and actors are served whatever the
+// Accept header. Mount it on the actor paths:
 //
 //	mux.Handle("/users/{name}", fed.ActorHandler(profilePage))
 //	mux.Handle("/actor", fed.ActorHandler(nil))
