@@ -386,6 +386,9 @@ func (f *Federation) recipients(ctx context.Context, username string, act *vocab
 			iris = append(iris, r.Object.Mentioned()...)
 		}
 	}
+	// Blind recipients are not named in what is sent: they are told at
+	// their own inbox, where their server knows whom the activity is for.
+	blind := blindRecipients(act)
 	seen := make(map[string]bool)
 	var remote []string
 	for _, iri := range iris {
@@ -423,7 +426,7 @@ func (f *Federation) recipients(ctx context.Context, username string, act *vocab
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			found[i] = f.remoteInbox(ctx, act.ID, iri, personal)
+			found[i] = f.remoteInbox(ctx, act.ID, iri, personal || blind[iri])
 		}()
 	}
 	wg.Wait()
@@ -433,6 +436,39 @@ func (f *Federation) recipients(ctx context.Context, username string, act *vocab
 		}
 	}
 	return inboxes, followersOf, locals
+}
+
+// blindRecipients returns the IRIs an activity or its embedded objects
+// name only in bto or bcc.
+func blindRecipients(act *vocab.Object) map[string]bool {
+	objects := []*vocab.Object{act}
+	for _, r := range act.Object {
+		if r.Object != nil {
+			objects = append(objects, r.Object)
+		}
+	}
+	named := make(map[string]bool)
+	for _, o := range objects {
+		for _, refs := range [][]vocab.Ref{o.To, o.Cc, o.Audience} {
+			for _, id := range vocab.IDs(refs) {
+				named[id] = true
+			}
+		}
+		for _, m := range o.Mentioned() {
+			named[m] = true
+		}
+	}
+	blind := make(map[string]bool)
+	for _, o := range objects {
+		for _, refs := range [][]vocab.Ref{o.Bto, o.Bcc} {
+			for _, id := range vocab.IDs(refs) {
+				if !named[id] {
+					blind[id] = true
+				}
+			}
+		}
+	}
+	return blind
 }
 
 // recipientFetches bounds the remote recipients of one activity resolved at

@@ -30,3 +30,29 @@ func TestRevFxReplyToUnlistedStaysUnlisted(t *testing.T) {
 	assert.NotContains(t, vocab.IDs(post.To), vocab.PublicIRI)
 	assert.Contains(t, vocab.IDs(post.Cc), bob)
 }
+
+// A blind recipient (bto, bcc) is told at its own inbox: bto and bcc are
+// removed from what is sent, so at a shared inbox its server could not
+// know whom the post is for.
+func TestRevFxBlindRecipientsAtPersonalInbox(t *testing.T) {
+	ctx := context.Background()
+	pub := newPublisher(t, false, "alice")
+	rp := newPeer(t, pub.F)
+	bob := rp.addActor("bob", true)
+	carol := rp.addActor("carol", true)
+	dave := rp.addActor("dave", true)
+
+	note := vocab.NewNote("", "", "<p>secret</p>", time.Time{})
+	note.To = iris(bob)
+	note.Bto = iris(carol)
+	note.Bcc = iris(dave)
+	act, err := pub.F.Publish(ctx, "alice", note)
+	require.NoError(t, err)
+	var inboxes []string
+	for _, j := range pub.jobs(t) {
+		if j.ActivityID == act.ID {
+			inboxes = append(inboxes, j.Inbox)
+		}
+	}
+	assert.ElementsMatch(t, []string{rp.URL("/inbox"), carol + "/inbox", dave + "/inbox"}, inboxes)
+}

@@ -150,3 +150,27 @@ func TestRevFxFeaturedElsewhereIgnored(t *testing.T) {
 		}
 	}
 }
+
+// A post delivered to a local actor's own inbox is for that actor even
+// when its addressing does not say so: the sender removed the bto or bcc
+// that named it.
+func TestRevFxBlindPostAtPersonalInbox(t *testing.T) {
+	e := newEffects(t)
+	n := e.note(e.eve, "for carol's eyes")
+	n.To, n.Cc = []vocab.Ref{vocab.IRIRef(e.bob.ID)}, nil
+	c := e.activity(e.eve, vocab.TypeCreate, vocab.ObjectRef(n))
+	c.To = n.To
+	in := e.in(e.eve, c, n)
+	in.Recipient = e.carol
+	require.NoError(t, e.f.DefaultSideEffect(e.ctx, in))
+	assert.Contains(t, e.members(e.f.InboxIRI("carol")), c.ID)
+	assert.NotContains(t, e.members(e.f.InboxIRI("alice")), c.ID)
+
+	t.Run("not at the shared inbox", func(t *testing.T) {
+		n := e.note(e.eve, "for nobody here")
+		n.To, n.Cc = []vocab.Ref{vocab.IRIRef(e.bob.ID)}, nil
+		c := e.activity(e.eve, vocab.TypeCreate, vocab.ObjectRef(n))
+		c.To = n.To
+		require.ErrorIs(t, e.run(e.eve, c, n), ErrIgnored)
+	})
+}

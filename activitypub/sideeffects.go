@@ -473,9 +473,9 @@ func (f *Federation) replyVisibleTo(ctx context.Context, in *Inbound, author, na
 }
 
 // createRecipients returns the local actors a post is for: those it
-// addresses; the authors of the local posts it replies to when it is
-// visible to them; the local followers of its author when it is public;
-// and the local followers of any actor whose followers collection it
+// addresses and the owner of the personal inbox it came through; the
+// authors of the local posts it replies to when it is visible to them; the
+// local followers of its author when it is public; and the local followers of any actor whose followers collection it
 // addresses — its author, the authors of the posts it answers, the actors
 // it mentions, and the local actors in owners (those it is forwarded for);
 // less those who block its author.
@@ -501,7 +501,13 @@ func (f *Federation) createRecipients(ctx context.Context, in *Inbound, owners [
 			return nil
 		})
 	}
-	for _, iri := range aud {
+	// The owner of the personal inbox it came through is a recipient even
+	// when unnamed: the sender removed the bto or bcc naming it.
+	addressees := aud
+	if in.Recipient != "" && !slices.Contains(addressees, in.Recipient) {
+		addressees = append(slices.Clone(aud), in.Recipient)
+	}
+	for _, iri := range addressees {
 		if name, ok := f.Username(iri); ok {
 			if _, err := f.LocalActor(ctx, name); err == nil {
 				add(iri)
