@@ -181,8 +181,8 @@ type collectionQuery struct {
 }
 
 // collection returns the OrderedCollection document: its size and first
-// page, or for featured (read whole by Mastodon) its first page of items
-// inline.
+// page, or for featured (read whole by Mastodon) its items inline when they
+// fit one page.
 func (f *Federation) collection(ctx context.Context, c collectionQuery) (*vocab.Object, error) {
 	var n int
 	var err error
@@ -201,12 +201,16 @@ func (f *Federation) collection(ctx context.Context, c collectionQuery) (*vocab.
 	total := int64(n)
 	o := &vocab.Object{ID: c.id, Type: vocab.TypeOrderedCollection, TotalItems: &total}
 	if c.kind == routeFeatured {
-		items, _, err := f.collectionItems(ctx, c, "")
+		items, next, err := f.collectionItems(ctx, c, "")
 		if err != nil {
 			return nil, err
 		}
-		o.OrderedItems = items
-		return o, nil
+		if next == "" {
+			o.OrderedItems = items
+			return o, nil
+		}
+		// More than a page: paged like the others, or the rest could
+		// not be reached.
 	}
 	first := vocab.IRIRef(pageIRI(c.id, ""))
 	o.First = &first
