@@ -624,7 +624,8 @@ func (f *Federation) DeleteActor(ctx context.Context, username string) (*vocab.O
 
 // Pin features username's own local post objectIRI: it joins the featured
 // collection and an Add goes to the public and username's followers. A
-// post that is not username's own and local fails with ErrForbidden.
+// post that is not username's own and local, or a direct message, fails
+// with ErrForbidden.
 func (f *Federation) Pin(ctx context.Context, username, objectIRI string) (*vocab.Object, error) {
 	return f.feature(ctx, username, objectIRI, vocab.TypeAdd)
 }
@@ -643,8 +644,12 @@ func (f *Federation) feature(ctx context.Context, username, objectIRI, typ strin
 	}
 	featured := f.FeaturedIRI(username)
 	if typ == vocab.TypeAdd {
-		if _, _, err := f.ownObject(ctx, me, objectIRI); err != nil {
+		o, _, err := f.ownObject(ctx, me, objectIRI)
+		if err != nil {
 			return nil, err
+		}
+		if o.Visibility(f.FollowersIRI(username)) == vocab.VisibilityDirect {
+			return nil, fmt.Errorf("%w: %s is a direct message", ErrForbidden, objectIRI)
 		}
 		if _, err := f.st.AddToCollection(ctx, featured, objectIRI); err != nil {
 			return nil, err

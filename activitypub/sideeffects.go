@@ -907,6 +907,25 @@ func (f *Federation) onAnnounce(ctx context.Context, in *Inbound) error {
 	if !isPublic(obj) {
 		return fmt.Errorf("%w: Announce by %s of non-public %s", ErrForbidden, actor, object)
 	}
+	// A share is no way around a block: those who block the post's
+	// author do not get it.
+	var kept []string
+	for _, fl := range followers {
+		blocked := false
+		for _, author := range vocab.IDs(obj.AttributedTo) {
+			b, err := f.blockedBy(ctx, fl, author)
+			if err != nil {
+				return err
+			}
+			blocked = blocked || b
+		}
+		if !blocked {
+			kept = append(kept, fl)
+		}
+	}
+	if followers = kept; len(followers) == 0 {
+		return fmt.Errorf("%w: shared post of an author its followers here block", ErrIgnored)
+	}
 	if err := f.putRemote(ctx, obj, nil); err != nil {
 		if errors.Is(err, store.ErrGone) {
 			return fmt.Errorf("%w: shared post deleted", ErrIgnored)
