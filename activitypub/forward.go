@@ -163,7 +163,10 @@ func refsOf(o *vocab.Object) []string {
 //     it deletes is gone from its origin too (410, or 404 for an object
 //     that a 404 proves gone: see notFoundMeansGone): it is returned with
 //     its object reduced to the object's id, so nothing embedded in it is
-//     taken on trust.
+//     taken on trust. A Delete of something not kept here fails with
+//     errNotHeld before anything is fetched: it would change nothing, and
+//     accepting it would only mark its id seen, which lets anyone who can
+//     sign a request suppress a future activity whose id they guess.
 //
 // Anything else fails: an error wrapping ErrForbidden or ErrOriginMismatch,
 // or the fetch's error. The inbox calls it when the key that signed a
@@ -193,6 +196,9 @@ func (f *Federation) forwardedActivity(ctx context.Context, act *vocab.Object) (
 	object := vocab.First(act.Object).ID()
 	if object == "" || len(act.Object) != 1 || !sameHost(object, actor) {
 		return nil, nil, fmt.Errorf("%w: forwarded Delete %s of %q", ErrForbidden, act.ID, object)
+	}
+	if err := f.holds(ctx, object); err != nil {
+		return nil, nil, fmt.Errorf("forwarded Delete %s of %s: %w", act.ID, object, err)
 	}
 	_, _, oerr := f.fetch(ctx, object)
 	if !(errors.Is(oerr, ErrNotFound) || errors.Is(oerr, ErrGone)) {
@@ -246,4 +252,22 @@ func (f *Federation) notFoundMeansGone(ctx context.Context, object, actor string
 		return errors.New("a 404 does not prove a non-public object gone")
 	}
 	return nil
+}
+
+// errNotHeld reports a forwarded Delete of an object or actor not kept
+// here. The inbox answers it 202 and drops it.
+var errNotHeld = errors.New("activitypub: forwarded Delete of nothing kept here")
+
+// holds reports (nil) whether object is a remote object or actor kept
+// here, errNotHeld if it is neither, or the store's failure.
+func (f *Federation) holds(ctx context.Context, object string) error {
+	_, err := f.st.GetRemoteActor(ctx, object)
+	if err == nil || !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	_, err = f.st.GetObject(ctx, object)
+	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrGone) {
+		return errNotHeld
+	}
+	return err
 }

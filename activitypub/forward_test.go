@@ -201,6 +201,14 @@ func TestForwardedActivity(t *testing.T) {
 	create := e.activity(e.bob, vocab.TypeCreate, vocab.IRIRef(served.ID))
 	create.To = served.To
 	e.p.serve(t, create)
+	// A forwarded Delete concerns only what is kept here.
+	hold := func(t *testing.T, o *vocab.Object) {
+		t.Helper()
+		doc, err := vocab.Marshal(o)
+		require.NoError(t, err)
+		require.NoError(t, e.st.PutObject(e.ctx, store.Object{IRI: o.ID, Type: o.Type, Document: doc, Fetched: time.Now(), Updated: time.Now()}))
+	}
+	hold(t, served)
 
 	t.Run("the copy at the origin is taken, not the body", func(t *testing.T) {
 		forged := *create
@@ -214,6 +222,9 @@ func TestForwardedActivity(t *testing.T) {
 	})
 	t.Run("a Delete of an object gone from its origin", func(t *testing.T) {
 		gone := e.bob.ID + "/notes/gone"
+		held := e.note(e.bob, "deleted since")
+		held.ID = gone
+		hold(t, held)
 		del := e.activity(e.bob, vocab.TypeDelete, vocab.ObjectRef(&vocab.Object{ID: gone, Type: vocab.TypeTombstone, Content: "embedded"}))
 		raw, got, err := e.f.forwardedActivity(e.ctx, del)
 		require.NoError(t, err)

@@ -277,6 +277,11 @@ func (f *Federation) receive(ctx context.Context, r *http.Request, username stri
 		// Another server forwarding the activity (ActivityPub §7.1.2):
 		// only the copy its origin serves is taken (see forward.go).
 		raw, fwd, ferr := f.forwardedActivity(ctx, act)
+		if errors.Is(ferr, errNotHeld) {
+			f.log.LogAttrs(ctx, slog.LevelDebug, "dropped a forwarded Delete of nothing kept here",
+				slog.String("activity_id", act.ID), slog.Any("error", ferr))
+			return http.StatusAccepted, nil
+		}
 		if ferr != nil {
 			return 0, refuse(http.StatusUnauthorized, "the signature is not the actor's", errors.Join(err, ferr))
 		}
