@@ -153,8 +153,9 @@ type Config struct {
 	PageSize int
 
 	// InstanceUsername is the preferredUsername of the instance actor, the
-	// Application that signs GETs. If empty, the Origin's host name (as
-	// Mastodon does).
+	// Application that signs GETs, and the user part of its acct: address.
+	// If empty, the Origin's host name (as Mastodon does). It may not hold
+	// "@", "/", "?", "#", "%" or white space.
 	InstanceUsername string
 
 	// NodeInfo returns the server's NodeInfo figures. If nil, a document

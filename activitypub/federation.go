@@ -120,8 +120,18 @@ func New(cfg Config) (*Federation, error) {
 	if f.cfg.InstanceUsername == "" {
 		f.cfg.InstanceUsername = origin.Hostname()
 	}
+	if strings.ContainsFunc(f.cfg.InstanceUsername, func(r rune) bool {
+		return r <= ' ' || r == 0x7f || strings.ContainsRune("@/?#%", r)
+	}) {
+		// It is the user part of the instance actor's acct: address.
+		return nil, fmt.Errorf("%w: InstanceUsername %q may not hold @, /, ?, #, %% or white space", ErrInvalidConfig, f.cfg.InstanceUsername)
+	}
 	if f.cfg.UserAgent == "" {
 		f.cfg.UserAgent = "Starling"
+	}
+	if strings.ContainsFunc(f.cfg.UserAgent, func(r rune) bool { return r < ' ' || r == 0x7f }) {
+		// No request could carry it.
+		return nil, fmt.Errorf("%w: UserAgent %q holds control characters", ErrInvalidConfig, f.cfg.UserAgent)
 	}
 	if cfg.CavageOnly {
 		f.cfg.PreferCavage = true

@@ -47,6 +47,10 @@ func TestRevAPINewRefusesBadConfigs(t *testing.T) {
 		{"shared inbox with wildcard", func(c *Config) { c.Paths.SharedInbox = "/inbox/{name}" }},
 		{"two collections on one path", func(c *Config) { c.Paths.Liked = "/users/{name}/outbox" }},
 		{"object path like the actors'", func(c *Config) { c.Paths.Object = "/users/{id}" }},
+		{"instance username with @", func(c *Config) { c.InstanceUsername = "me@there" }},
+		{"instance username with a space", func(c *Config) { c.InstanceUsername = "my instance" }},
+		{"instance username with /", func(c *Config) { c.InstanceUsername = "a/b" }},
+		{"user agent with a line break", func(c *Config) { c.UserAgent = "Starling\r\nX-Evil: 1" }},
 		{"bad delivery config", func(c *Config) { c.Delivery.Workers = -1 }},
 		{"bad delivery schedule", func(c *Config) { c.Delivery.Schedule = []time.Duration{-time.Second} }},
 	} {
