@@ -60,3 +60,18 @@ func TestRevFxPinDirectMessageRefused(t *testing.T) {
 	_, err = pub.F.Pin(ctx, "alice", vocab.First(create.Object).ID())
 	require.NoError(t, err, "a followers-only post may be pinned")
 }
+
+// A Move of an actor nobody here follows concerns nothing kept here: it is
+// ignored, without fetching the new account it names, and never reaches
+// the host's Move hook ("a followed actor moved").
+func TestRevFxMoveOfUnfollowedActorIgnored(t *testing.T) {
+	e := newEffects(t)
+	e.follow(e.eve.ID, e.alice, store.FollowAccepted) // eve follows alice; nobody follows eve
+	moved := e.remoteActor(e.p2, "eve", func(a *vocab.Object) { a.AlsoKnownAs = []string{e.eve.ID} })
+	m := e.activity(e.eve, vocab.TypeMove, vocab.IRIRef(e.eve.ID))
+	m.Target = []vocab.Ref{vocab.IRIRef(moved.ID)}
+	before := e.snapshot(moved.ID)
+	require.ErrorIs(t, e.run(e.eve, m, nil), ErrIgnored)
+	assert.Equal(t, before, e.snapshot(moved.ID))
+	assert.Zero(t, e.jobs())
+}

@@ -1011,7 +1011,8 @@ func (f *Federation) onFeatured(ctx context.Context, in *Inbound) error {
 
 // onMove verifies that the actor's new account names it in alsoKnownAs,
 // then moves the local actors following it: each follows the new account
-// and undoes its follow of the old one.
+// and undoes its follow of the old one. A Move of an actor no local actor
+// follows is ignored before anything is fetched.
 func (f *Federation) onMove(ctx context.Context, in *Inbound) error {
 	act, old := in.Activity, in.Actor.ID
 	if object := vocab.First(act.Object).ID(); object != old {
@@ -1020,6 +1021,21 @@ func (f *Federation) onMove(ctx context.Context, in *Inbound) error {
 	target := vocab.First(act.Target).ID()
 	if target == "" || target == old {
 		return fmt.Errorf("%w: Move without a new actor", ErrInvalidActivity)
+	}
+	var follows []store.Follow
+	for _, state := range []store.FollowState{store.FollowAccepted, store.FollowPending} {
+		err := f.eachFollow(ctx, state, true, old, func(fl store.Follow) error {
+			if _, ok := f.Username(fl.Follower); ok {
+				follows = append(follows, fl)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if len(follows) == 0 {
+		return fmt.Errorf("%w: Move of an actor nobody here follows", ErrIgnored)
 	}
 	var moved *vocab.Object
 	var err error
@@ -1036,18 +1052,6 @@ func (f *Federation) onMove(ctx context.Context, in *Inbound) error {
 	}
 	if moved.Inbox == "" {
 		return fmt.Errorf("%w: Move to %s, which has no inbox", ErrInvalidActivity, target)
-	}
-	var follows []store.Follow
-	for _, state := range []store.FollowState{store.FollowAccepted, store.FollowPending} {
-		err := f.eachFollow(ctx, state, true, old, func(fl store.Follow) error {
-			if _, ok := f.Username(fl.Follower); ok {
-				follows = append(follows, fl)
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
 	}
 	for _, fl := range follows {
 		if err := f.moveFollow(ctx, fl, moved); err != nil {
