@@ -20,7 +20,7 @@ func ExampleHooks_reply() {
 	alices, stopA := publishingServer(ctx, "alice", activitypub.Hooks{
 		Create: func(ctx context.Context, in *activitypub.Inbound) error {
 			reply := in.Object
-			if len(reply.InReplyTo) == 0 || !alices.IsLocal(reply.InReplyTo[0].ID()) {
+			if reply == nil || len(reply.InReplyTo) == 0 || !alices.IsLocal(reply.InReplyTo[0].ID()) {
 				return nil // not a reply to one of ours
 			}
 			author := vocab.First(reply.AttributedTo).ID()
