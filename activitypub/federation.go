@@ -437,5 +437,6 @@ func (f *Federation) Username(iri string) (string, bool) {
 // IsLocal reports whether iri is on this server's origin.
 func (f *Federation) IsLocal(iri string) bool {
 	h, err := store.HostOf(iri)
-	return err == nil && h == f.host && strings.HasPrefix(iri, f.origin.Scheme+":")
+	scheme, _, _ := strings.Cut(iri, ":")
+	return err == nil && h == f.host && strings.EqualFold(scheme, f.origin.Scheme)
 }
