@@ -132,7 +132,7 @@ func (f *Federation) publishCreate(ctx context.Context, username string, post *v
 
 // putPost stores a post being published by the Create createID: the post,
 // which Create published it, and the post among the replies of the local
-// objects it answers.
+// objects it answers whose authors may see it.
 func (f *Federation) putPost(ctx context.Context, post *vocab.Object, createID string, now time.Time) error {
 	if err := f.putLocal(ctx, post, now); err != nil {
 		return err
@@ -141,13 +141,30 @@ func (f *Federation) putPost(ctx context.Context, post *vocab.Object, createID s
 		return err
 	}
 	for _, parent := range vocab.IDs(post.InReplyTo) {
-		if f.IsLocal(parent) {
-			if _, err := f.st.AddToCollection(ctx, repliesIRI(parent), post.ID); err != nil {
-				return err
-			}
+		if !f.IsLocal(parent) || !f.replyVisibleToParentAuthor(ctx, post, parent) {
+			continue
+		}
+		if _, err := f.st.AddToCollection(ctx, repliesIRI(parent), post.ID); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// replyVisibleToParentAuthor reports whether the author of the local post
+// parent may see reply (see visibleToAuthor). A parent that cannot be read
+// is treated as visible: the reply is filed as before.
+func (f *Federation) replyVisibleToParentAuthor(ctx context.Context, reply *vocab.Object, parent string) bool {
+	po, err := f.localObject(ctx, parent)
+	if err != nil {
+		return true
+	}
+	for _, author := range vocab.IDs(po.AttributedTo) {
+		if name, ok := f.Username(author); ok && !f.visibleToAuthor(ctx, reply, author, name) {
+			return false
+		}
+	}
+	return true
 }
 
 // localActorIRI checks that username is a local actor and returns its IRI.

@@ -56,3 +56,26 @@ func TestRevFxBlindRecipientsAtPersonalInbox(t *testing.T) {
 	}
 	assert.ElementsMatch(t, []string{rp.URL("/inbox"), carol + "/inbox", dave + "/inbox"}, inboxes)
 }
+
+// A local post answering another local actor's post is filed among that
+// post's replies only when its author may see it, as for received
+// replies: a direct message to others is not.
+func TestRevFxPrivateLocalReplyNotFiled(t *testing.T) {
+	ctx := context.Background()
+	pub := newPublisher(t, false, "alice", "amy")
+	rp := newPeer(t, pub.F)
+	bob := rp.addActor("bob", false)
+	create, err := pub.F.Publish(ctx, "alice", vocab.NewNote("", "", "<p>hello</p>", time.Time{}))
+	require.NoError(t, err)
+	parent := vocab.First(create.Object).ID()
+
+	dm := vocab.NewNote("", "", "<p>psst bob</p>", time.Time{}).ReplyTo(parent)
+	dm.Address(vocab.VisibilityDirect, "", bob)
+	_, err = pub.F.Publish(ctx, "amy", dm)
+	require.NoError(t, err)
+	assert.Empty(t, pub.members(t, repliesIRI(parent)))
+
+	reply, err := pub.F.Reply(ctx, "amy", parent, "<p>hi alice</p>")
+	require.NoError(t, err)
+	assert.Equal(t, []string{vocab.First(reply.Object).ID()}, pub.members(t, repliesIRI(parent)))
+}

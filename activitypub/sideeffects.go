@@ -460,8 +460,7 @@ func (f *Federation) onCreate(ctx context.Context, in *Inbound) error {
 
 // replyVisibleTo reports whether the local actor author (username name)
 // may see the post of in, as addressed by the post or, when the post names
-// no one, by its Create: it is public, addressed to the author or to the
-// author's followers, or otherwise visible to the author.
+// no one, by its Create.
 func (f *Federation) replyVisibleTo(ctx context.Context, in *Inbound, author, name string) bool {
 	post := in.Object
 	if !addressed(post) {
@@ -469,7 +468,15 @@ func (f *Federation) replyVisibleTo(ctx context.Context, in *Inbound, author, na
 		copyAudience(&cp, in.Activity)
 		post = &cp
 	}
-	return slices.Contains(audience(post), f.FollowersIRI(name)) || f.canSee(ctx, post, author)
+	return f.visibleToAuthor(ctx, post, author, name)
+}
+
+// visibleToAuthor reports whether a reply to a post of the local actor
+// author (username name) is visible to that author: it is public,
+// addressed to the author or to the author's followers, or otherwise
+// visible to the author.
+func (f *Federation) visibleToAuthor(ctx context.Context, reply *vocab.Object, author, name string) bool {
+	return slices.Contains(audience(reply), f.FollowersIRI(name)) || f.canSee(ctx, reply, author)
 }
 
 // createRecipients returns the local actors a post is for: those it
