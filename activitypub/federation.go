@@ -428,10 +428,32 @@ func (f *Federation) KeyID(username string) string { return f.ActorIRI(username)
 // Username returns the username of a local actor IRI, or false if iri names
 // no local actor.
 func (f *Federation) Username(iri string) (string, bool) {
+	iri = f.canonical(iri)
 	if iri == f.InstanceActorIRI() {
 		return "", false
 	}
 	return match(f.cfg.Origin, f.paths.Actor, "{name}", iri)
+}
+
+// canonical respells a local IRI with the Origin exactly as configured
+// ("HTTPS://Social.Example:443/x" becomes "https://social.example/x"), so
+// paths can be matched against it. Other IRIs are returned unchanged.
+func (f *Federation) canonical(iri string) string {
+	if strings.HasPrefix(iri, f.cfg.Origin+"/") || !f.IsLocal(iri) {
+		return iri
+	}
+	u, err := url.Parse(iri)
+	if err != nil {
+		return iri
+	}
+	out := f.cfg.Origin + u.EscapedPath()
+	if u.ForceQuery || u.RawQuery != "" {
+		out += "?" + u.RawQuery
+	}
+	if u.Fragment != "" {
+		out += "#" + u.EscapedFragment()
+	}
+	return out
 }
 
 // IsLocal reports whether iri is on this server's origin.

@@ -24,3 +24,20 @@ func TestIsLocalSpellings(t *testing.T) {
 		assert.Equal(t, tc.want, f.IsLocal(tc.iri), tc.iri)
 	}
 }
+
+// A local actor's IRI names the same user however its scheme and host are
+// spelled.
+func TestUsernameSpellings(t *testing.T) {
+	f := newNode(t, nodeOptions{}).F
+	origin := f.Origin()
+	rest := origin[len("http"):]
+	for _, iri := range []string{origin + "/users/alice", "HTTP" + rest + "/users/alice", "Http" + rest + "/users/alice"} {
+		name, ok := f.Username(iri)
+		assert.True(t, ok, iri)
+		assert.Equal(t, "alice", name, iri)
+	}
+	for _, iri := range []string{origin + "/users/alice/inbox", origin + "/actor", "HTTP" + rest + "/actor", "https://elsewhere.example/users/alice"} {
+		_, ok := f.Username(iri)
+		assert.False(t, ok, iri)
+	}
+}
