@@ -578,32 +578,40 @@ func (f *Federation) UpdateProfile(ctx context.Context, username string) (*vocab
 }
 
 // DeleteActor sends a Delete of username's actor to the public, its
-// followers and the actors it follows. For actors kept in the Store the
-// profile is then deleted, so the actor answers 410 Gone; a host with its
-// own accounts makes its ActorFunc answer ErrGone itself. Deliveries
-// already queued go out, signed with the actor's key, which is kept.
+// followers and the actors it follows. The actor's follows then end, but
+// for those of remote followers, which delivering the Delete still needs.
+// For actors kept in the Store the profile is then deleted, so the actor
+// answers 410 Gone; a host with its own accounts makes its ActorFunc answer
+// ErrGone itself. Deliveries already queued go out, signed with the
+// actor's key, which is kept.
 func (f *Federation) DeleteActor(ctx context.Context, username string) (*vocab.Object, error) {
 	me, err := f.localActorIRI(ctx, username)
 	if err != nil {
 		return nil, err
 	}
 	var inboxes []string
+	var ended []store.Follow // dropped once the Delete is queued
 	for _, state := range []store.FollowState{store.FollowAccepted, store.FollowPending} {
-		cursor := ""
-		for {
-			page, err := f.st.Following(ctx, me, state, cursor, store.MaxPageSize)
-			if err != nil {
-				return nil, err
+		err := f.eachFollow(ctx, state, false, me, func(fl store.Follow) error {
+			if !f.IsLocal(fl.Followee) {
+				inboxes = append(inboxes, fl.DeliveryInbox())
 			}
-			for _, fl := range page.Follows {
-				if !f.IsLocal(fl.Followee) {
-					inboxes = append(inboxes, fl.DeliveryInbox())
-				}
+			ended = append(ended, fl)
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		// Remote followers stay until the Delete has been delivered to
+		// them; local ones are told in-process and go now.
+		err = f.eachFollow(ctx, state, true, me, func(fl store.Follow) error {
+			if _, ok := f.Username(fl.Follower); ok {
+				ended = append(ended, fl)
 			}
-			if page.Next == "" {
-				break
-			}
-			cursor = page.Next
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
 	act := f.newActivity(vocab.TypeDelete, me)
@@ -613,6 +621,11 @@ func (f *Federation) DeleteActor(ctx context.Context, username string) (*vocab.O
 	sent, err := f.send(ctx, username, act, publishOptions{inboxes: inboxes})
 	if err != nil {
 		return nil, err
+	}
+	for _, fl := range ended {
+		if _, err := f.st.DeleteFollow(ctx, fl.Follower, fl.Followee); err != nil {
+			return nil, fmt.Errorf("activitypub: ending follow of %s by %s: %w", fl.Followee, fl.Follower, err)
+		}
 	}
 	if f.cfg.Actors == nil {
 		if err := f.st.DeleteObject(ctx, f.storedActorIRI(username), f.now()); err != nil {

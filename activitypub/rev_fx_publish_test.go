@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/starling-fed/starling/activitypub/vocab"
+	"github.com/starling-fed/starling/store"
 )
 
 // A reply to an unlisted post stays unlisted, as Mastodon composes it: it
@@ -78,4 +79,32 @@ func TestRevFxPrivateLocalReplyNotFiled(t *testing.T) {
 	reply, err := pub.F.Reply(ctx, "amy", parent, "<p>hi alice</p>")
 	require.NoError(t, err)
 	assert.Equal(t, []string{vocab.First(reply.Object).ID()}, pub.members(t, repliesIRI(parent)))
+}
+
+// A deleted local actor leaves the follows it had with other local
+// actors, both ways, and those it had of remote actors (which were sent
+// the Delete): otherwise other local actors keep following, and being
+// followed by, an account that is gone, and posts keep being filed for it.
+func TestRevFxDeleteActorLeavesLocalFollows(t *testing.T) {
+	ctx := context.Background()
+	pub := newPublisher(t, false, "alice", "amy")
+	rp := newPeer(t, pub.F)
+	dave := rp.addActor("dave", false)
+	alice, amy := pub.F.ActorIRI("alice"), pub.F.ActorIRI("amy")
+	for _, pair := range [][2]string{{alice, amy}, {amy, alice}, {alice, dave}} {
+		_, err := pub.Store.PutFollow(ctx, store.Follow{Follower: pair[0], Followee: pair[1], ActivityID: pub.F.NewID(),
+			State: store.FollowAccepted, Inbox: pair[1] + "/inbox", Created: time.Now()})
+		require.NoError(t, err)
+	}
+	_, err := pub.F.DeleteActor(ctx, "alice")
+	require.NoError(t, err)
+	for _, pair := range [][2]string{{alice, amy}, {amy, alice}, {alice, dave}} {
+		_, err := pub.Store.GetFollow(ctx, pair[0], pair[1])
+		assert.ErrorIs(t, err, store.ErrNotFound, "%s -> %s", pair[0], pair[1])
+	}
+	var inboxes []string
+	for _, j := range pub.jobs(t) {
+		inboxes = append(inboxes, j.Inbox)
+	}
+	assert.Contains(t, inboxes, dave+"/inbox", "the followed remote actor is still told")
 }
