@@ -262,6 +262,11 @@ func (b *Blog) onCreate(ctx context.Context, in *activitypub.Inbound) error {
 	if post == nil || post.ID == "" {
 		return nil
 	}
+	// The article's page is public: only public (or unlisted) replies
+	// become comments. A direct or followers-only reply stays private.
+	if v := post.Visibility(in.Actor.Followers); v != vocab.VisibilityPublic && v != vocab.VisibilityUnlisted {
+		return nil
+	}
 	for _, parent := range vocab.IDs(post.InReplyTo) {
 		slug, ok := b.slugOf(parent)
 		if !ok {

@@ -98,6 +98,19 @@ func TestBlog(t *testing.T) {
 	assert.NotContains(t, page, "<script>", "remote HTML is never trusted")
 	assert.Contains(t, page, "Comments from the fediverse (1)")
 
+	// A direct reply, for ada alone, is not published as a comment.
+	private := vocab.NewNote("", pat.Fed.ActorIRI(pat.User), "<p>Just between us</p>", time.Now()).ReplyTo(articleIRI)
+	private.Address(vocab.VisibilityDirect, "", ada)
+	dm, err := pat.Fed.Publish(ctx, pat.User, private)
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		st, err := pat.Fed.Delivery().StatusContext(ctx, dm.ID)
+		return err == nil && st.Delivered == 1
+	}, wait, 10*time.Millisecond)
+	require.NoError(t, blog.fed.WaitIdle(ctx))
+	page = waitForPage(t, articleIRI, "Comments from the fediverse (1)")
+	assert.NotContains(t, page, "Just between us")
+
 	// Deleting the reply on the fediverse removes the comment.
 	_, err = pat.Fed.DeletePost(ctx, pat.User, vocab.First(reply.Object).ID())
 	require.NoError(t, err)
