@@ -291,3 +291,47 @@ func (s *wireRecorder) WriteHeader(code int) {
 	s.status = code
 	s.ResponseWriter.WriteHeader(code)
 }
+
+// TestFederationBlindRecipients: a post sent privately (bcc) to two actors
+// of one server reaches both, through their own inboxes, though neither is
+// named in what is delivered.
+func TestFederationBlindRecipients(t *testing.T) {
+	ctx := context.Background()
+	a := newNode(t, nodeOptions{Users: []Actor{{Username: "alice"}}})
+	b := newNode(t, nodeOptions{SQLite: true, Users: []Actor{{Username: "bob"}, {Username: "carol"}}})
+	alice, bob, carol := a.F.ActorIRI("alice"), b.F.ActorIRI("bob"), b.F.ActorIRI("carol")
+	note := vocab.NewNote("", alice, "<p>for your eyes only</p>", time.Time{})
+	note.Bcc = []vocab.Ref{vocab.IRIRef(bob), vocab.IRIRef(carol)}
+	act, err := a.F.Publish(ctx, "alice", note)
+	require.NoError(t, err)
+	for _, who := range []string{bob, carol} {
+		b.waitEvent(func(e event) bool { return e.Hook == "Create" && e.ID == act.ID && e.Recipient == who })
+	}
+	requireMember(t, b.Store, b.F.InboxIRI("bob"), act.ID, true)
+	requireMember(t, b.Store, b.F.InboxIRI("carol"), act.ID, true)
+	idle(t, a, b)
+	n := 0
+	for _, e := range b.Events() {
+		if e.ID == act.ID {
+			n++
+		}
+	}
+	assert.Equal(t, 2, n, "once for each recipient")
+}
+
+// TestLocalBlindRecipients: the same for two actors of the sender's own
+// server, reached without the network.
+func TestLocalBlindRecipients(t *testing.T) {
+	ctx := context.Background()
+	a := newNode(t, nodeOptions{Users: []Actor{{Username: "alice"}, {Username: "bob"}, {Username: "carol"}}})
+	alice, bob, carol := a.F.ActorIRI("alice"), a.F.ActorIRI("bob"), a.F.ActorIRI("carol")
+	note := vocab.NewNote("", alice, "<p>for your eyes only</p>", time.Time{})
+	note.Bcc = []vocab.Ref{vocab.IRIRef(bob), vocab.IRIRef(carol)}
+	act, err := a.F.Publish(ctx, "alice", note)
+	require.NoError(t, err)
+	for _, who := range []string{bob, carol} {
+		a.waitEvent(func(e event) bool { return e.Hook == "Create" && e.ID == act.ID && e.Recipient == who })
+	}
+	requireMember(t, a.Store, a.F.InboxIRI("bob"), act.ID, true)
+	requireMember(t, a.Store, a.F.InboxIRI("carol"), act.ID, true)
+}

@@ -515,6 +515,12 @@ func (f *Federation) record(ctx context.Context, raw []byte, act *vocab.Object, 
 		return fmt.Errorf("%w: %d bytes", errRecordTooLarge, len(doc))
 	}
 	iri := f.newInboundIRI(activityID)
+	// A post (Create) is taken once per personal inbox it reaches; any
+	// other activity once, whichever inbox it came through.
+	seenBy := ""
+	if act.Type == vocab.TypeCreate {
+		seenBy = recipient
+	}
 	if tx, ok := f.cfg.Store.(store.Transactor); ok {
 		err := tx.InTx(ctx, func(ctx context.Context, st store.Store) error {
 			if err := st.PutObject(ctx, store.Object{IRI: iri, Type: inboundType, Document: doc, Updated: now}); err != nil {
@@ -523,7 +529,7 @@ func (f *Federation) record(ctx context.Context, raw []byte, act *vocab.Object, 
 			if _, err := st.AddToCollection(ctx, f.inboundCollection(), iri); err != nil {
 				return err
 			}
-			first, err := st.MarkSeen(ctx, activityID, now, now.Add(f.cfg.SeenTTL))
+			first, err := f.markSeen(ctx, st, activityID, seenBy, now)
 			if err != nil {
 				return err
 			}
@@ -548,7 +554,7 @@ func (f *Federation) record(ctx context.Context, raw []byte, act *vocab.Object, 
 		_ = f.st.PurgeObject(context.WithoutCancel(ctx), iri)
 		return fmt.Errorf("activitypub: recording %s: %w", activityID, err)
 	}
-	first, err := f.st.MarkSeen(ctx, activityID, now, now.Add(f.cfg.SeenTTL))
+	first, err := f.markSeen(ctx, f.st, activityID, seenBy, now)
 	if err != nil {
 		// The record is durable: process it rather than lose it.
 		f.log.LogAttrs(ctx, slog.LevelWarn, "could not mark an activity seen",
@@ -580,6 +586,25 @@ func (f *Federation) queue(iri string, rec inboundRecord, raw []byte, act *vocab
 	if !f.enqueue(iri) {
 		f.handoff.Delete(iri)
 	}
+}
+
+// markSeen marks activityID seen, and also as seen by recipient when a
+// post came to a local actor's personal inbox (recipient != ""). It
+// reports first == true when the activity is new, or new to that
+// recipient: a post addressed to several local actors privately (bto,
+// bcc) reaches each through its own inbox, and each must have it, though
+// the addressing no longer names them.
+func (f *Federation) markSeen(ctx context.Context, st store.Store, activityID, recipient string, now time.Time) (bool, error) {
+	first, err := st.MarkSeen(ctx, activityID, now, now.Add(f.cfg.SeenTTL))
+	if err != nil || recipient == "" {
+		return first, err
+	}
+	sum := sha256.Sum256([]byte(activityID + "\x00" + recipient))
+	firstHere, err := st.MarkSeen(ctx, f.cfg.Origin+"/.starling/seen/"+hex.EncodeToString(sum[:]), now, now.Add(f.cfg.SeenTTL))
+	if err != nil {
+		return first, err
+	}
+	return first || firstHere, nil
 }
 
 // handoff is a record's content as recorded, kept in memory for the worker

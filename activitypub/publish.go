@@ -362,14 +362,19 @@ func (f *Federation) send(ctx context.Context, username string, act *vocab.Objec
 	}
 	if len(locals) > 0 {
 		// An activity is received once per server: one local recipient
-		// gets it as in its own inbox, several as in the shared inbox.
-		rcpt := ""
-		if len(locals) == 1 {
-			rcpt = locals[0]
+		// gets it as in its own inbox, several as in the shared inbox. A
+		// post is the exception: it is taken once per personal inbox, so
+		// each local recipient gets it in its own, those named only in
+		// bto or bcc (stripped from what is sent) included.
+		rcpts := []string{""}
+		if len(locals) == 1 || act.Type == vocab.TypeCreate {
+			rcpts = locals
 		}
-		if err := f.receiveLocal(ctx, raw, sent, rcpt); err != nil {
-			f.log.LogAttrs(ctx, slog.LevelWarn, "local delivery failed",
-				slog.String("activity_id", act.ID), slog.String("actor", rcpt), slog.Any("error", err))
+		for _, rcpt := range rcpts {
+			if err := f.receiveLocal(ctx, raw, sent, rcpt); err != nil {
+				f.log.LogAttrs(ctx, slog.LevelWarn, "local delivery failed",
+					slog.String("activity_id", act.ID), slog.String("actor", rcpt), slog.Any("error", err))
+			}
 		}
 	}
 	if len(inboxes) == 0 && followersOf == "" {
