@@ -190,18 +190,11 @@ func (f *Federation) Announce(ctx context.Context, username, objectIRI string) (
 
 // react sends a Like or an Announce.
 func (f *Federation) react(ctx context.Context, username, objectIRI, typ string) (*vocab.Object, error) {
-	me, err := f.localActorIRI(ctx, username)
+	me, index, prev, err := f.latestReaction(ctx, username, objectIRI, typ)
 	if err != nil {
 		return nil, err
 	}
-	if !vocab.ValidIRI(objectIRI) {
-		return nil, fmt.Errorf("%w: invalid object %q", ErrInvalidActivity, objectIRI)
-	}
-	kind := strings.ToLower(typ)
-	index := undoIndexIRI(me, kind, objectIRI)
-	if prev, err := f.latestIn(ctx, index); err != nil {
-		return nil, err
-	} else if prev != "" {
+	if prev != "" {
 		if act, err := f.storedActivity(ctx, prev); err == nil {
 			return act, nil
 		}
@@ -245,17 +238,24 @@ func (f *Federation) Unannounce(ctx context.Context, username, objectIRI string)
 	return f.unreact(ctx, username, objectIRI, vocab.TypeAnnounce)
 }
 
-// unreact undoes a Like, Announce or Block, found in its undo index.
-func (f *Federation) unreact(ctx context.Context, username, objectIRI, typ string) (*vocab.Object, error) {
-	me, err := f.localActorIRI(ctx, username)
-	if err != nil {
-		return nil, err
+// latestReaction checks a call's username and object IRI and returns the
+// local actor, the undo index of its typ activities (Like, Announce,
+// Block) of objectIRI, and the latest such activity's id ("" if none).
+func (f *Federation) latestReaction(ctx context.Context, username, objectIRI, typ string) (me, index, prev string, err error) {
+	if me, err = f.localActorIRI(ctx, username); err != nil {
+		return "", "", "", err
 	}
 	if !vocab.ValidIRI(objectIRI) {
-		return nil, fmt.Errorf("%w: invalid object %q", ErrInvalidActivity, objectIRI)
+		return "", "", "", fmt.Errorf("%w: invalid object %q", ErrInvalidActivity, objectIRI)
 	}
-	index := undoIndexIRI(me, strings.ToLower(typ), objectIRI)
-	prev, err := f.latestIn(ctx, index)
+	index = undoIndexIRI(me, strings.ToLower(typ), objectIRI)
+	prev, err = f.latestIn(ctx, index)
+	return me, index, prev, err
+}
+
+// unreact undoes a Like, Announce or Block, found in its undo index.
+func (f *Federation) unreact(ctx context.Context, username, objectIRI, typ string) (*vocab.Object, error) {
+	me, index, prev, err := f.latestReaction(ctx, username, objectIRI, typ)
 	if err != nil {
 		return nil, err
 	}
