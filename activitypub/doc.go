@@ -67,15 +67,16 @@
 // An inbox POST is answered only after every check has passed: the body is
 // capped (413), its content type must be ActivityStreams (415), its signature
 // (draft-cavage or RFC 9421) must verify under Mastodon's rules (401), the
-// signing key must belong to the activity's actor (401; an activity
-// forwarded by another server is instead taken as its origin serves it),
-// the activity's id
-// must be on its actor's host (400), and neither the actor nor its domain may
-// be blocked (403). A duplicate is acknowledged and dropped. The activity is
-// then recorded in the store and answered 202; its side effects run after,
-// in the background, and an activity recorded before a crash is processed at
-// the next Start. A signed Delete from an actor that is gone (its key answers
-// 410) is accepted when its key is cached and dropped quietly otherwise.
+// signing key must belong to the activity's actor (401; an activity forwarded
+// by another server is instead taken as its origin serves it), the activity's
+// id must be on its actor's host (400), and neither the actor nor its domain
+// may be blocked (403). A duplicate is acknowledged and dropped; a post
+// reaching the personal inboxes of several local actors (as bto and bcc
+// recipients are reached) is taken once for each. The activity is then
+// recorded in the store and answered 202; its side effects run after, in the
+// background, and an activity recorded before a crash is processed at the next
+// Start. A signed Delete from an actor that is gone (its key answers 410) is
+// accepted when its key is cached and dropped quietly otherwise.
 //
 // Embedded objects are trusted only when they come from the actor's own
 // host; others are fetched from their origin. Every side effect checks that
