@@ -199,7 +199,7 @@ func (c *cachedStore) PurgeObject(ctx context.Context, iri string) error {
 
 // isBlockList reports whether a collection is a block list (see state.go),
 // whose reads are cached.
-func isBlockList(iri string) bool { return strings.HasSuffix(iri, "#blocked") }
+func isBlockList(iri string) bool { return strings.HasSuffix(iri, blockedSuffix) }
 
 // forgetBlockList drops every cached read of a block list.
 func (c *cachedStore) forgetBlockList(iri string) {
@@ -260,15 +260,4 @@ func (c *cachedStore) RemoveFromCollection(ctx context.Context, iri, item string
 		defer c.forgetBlockList(iri)
 	}
 	return c.Store.RemoveFromCollection(ctx, iri, item)
-}
-
-// writeTx runs fn as one transaction when the store is a store.Transactor,
-// and on the store itself otherwise. fn must only write records the read
-// cache does not keep (posts, activities, inbox and reply listings), and
-// must not reach the network: a transaction holds the store's writer.
-func (f *Federation) writeTx(ctx context.Context, fn func(ctx context.Context, st store.Store) error) error {
-	if tx, ok := f.cfg.Store.(store.Transactor); ok {
-		return tx.InTx(ctx, fn)
-	}
-	return fn(ctx, f.st)
 }

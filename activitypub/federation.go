@@ -272,9 +272,10 @@ func (f *Federation) Origin() string { return f.cfg.Origin }
 
 // Store returns the store the Federation keeps its state in.
 //
-// The Federation keeps recent reads of remote actors and Store-held actor
-// profiles in memory for up to 30 seconds: a host that writes those records
-// straight to the store is heard within that time.
+// The Federation keeps recent reads of remote actors, Store-held actor
+// profiles and local actors' block lists in memory for up to 30 seconds: a
+// host that writes those records straight to the store is heard within that
+// time.
 func (f *Federation) Store() store.Store { return f.cfg.Store }
 
 // Delivery returns the delivery queue, for its status, dead letters and host

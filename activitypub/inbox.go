@@ -619,24 +619,14 @@ type handoff struct {
 // unlisted object nobody would find.
 func (f *Federation) forget(ctx context.Context, iri string) {
 	f.handoff.Delete(iri)
-	if tx, ok := f.cfg.Store.(store.Transactor); ok {
-		err := tx.InTx(ctx, func(ctx context.Context, st store.Store) error {
-			if err := st.PurgeObject(ctx, iri); err != nil {
-				return err
-			}
-			_, err := st.RemoveFromCollection(ctx, f.inboundCollection(), iri)
+	err := f.writeTx(ctx, func(ctx context.Context, st store.Store) error {
+		if err := st.PurgeObject(ctx, iri); err != nil {
 			return err
-		})
-		if err != nil {
-			f.log.LogAttrs(ctx, slog.LevelWarn, "could not remove an inbound record", slog.String("record", iri), slog.Any("error", err))
 		}
-		return
-	}
-	if err := f.st.PurgeObject(ctx, iri); err != nil {
-		f.log.LogAttrs(ctx, slog.LevelWarn, "could not remove an inbound record", slog.String("record", iri), slog.Any("error", err))
-		return
-	}
-	if _, err := f.st.RemoveFromCollection(ctx, f.inboundCollection(), iri); err != nil {
+		_, err := st.RemoveFromCollection(ctx, f.inboundCollection(), iri)
+		return err
+	})
+	if err != nil {
 		f.log.LogAttrs(ctx, slog.LevelWarn, "could not remove an inbound record", slog.String("record", iri), slog.Any("error", err))
 	}
 }

@@ -41,7 +41,11 @@ import (
 // and their keys store.RemoteActors; published objects and activities
 // store.Objects with Local set; cached remote objects with Local unset.
 
-func blockedIRI(actorIRI string) string  { return actorIRI + "#blocked" }
+// blockedSuffix ends a local actor's block list; the read cache knows block
+// lists by it.
+const blockedSuffix = "#blocked"
+
+func blockedIRI(actorIRI string) string  { return actorIRI + blockedSuffix }
 func repliesIRI(objectIRI string) string { return objectIRI + "#replies" }
 func likesIRI(objectIRI string) string   { return objectIRI + "#likes" }
 func sharesIRI(objectIRI string) string  { return objectIRI + "#shares" }
@@ -92,4 +96,16 @@ func (f *Federation) canSee(ctx context.Context, o *vocab.Object, viewer string)
 		}
 	}
 	return false
+}
+
+// writeTx runs fn as one transaction when the store is a store.Transactor,
+// and on the store itself otherwise. fn must only write records the read
+// cache does not keep (posts, activities, inbox and reply listings, the
+// inbound records), and
+// must not reach the network: a transaction holds the store's writer.
+func (f *Federation) writeTx(ctx context.Context, fn func(ctx context.Context, st store.Store) error) error {
+	if tx, ok := f.cfg.Store.(store.Transactor); ok {
+		return tx.InTx(ctx, fn)
+	}
+	return fn(ctx, f.st)
 }
